@@ -1,0 +1,217 @@
+package images
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Factory builds the steps of a plan.
+type Factory struct {
+	Engine *Engine
+	Go     *GoBuilder
+	Files  fs.FS     // images/files
+	LogDir string    // one log file per step
+	Out    io.Writer // status lines
+	Jobs   int       // steps at once (at most one Go build at a time)
+
+	refs   map[string]string // recipe name -> current ref
+	hasher *Hasher
+}
+
+// NewFactory returns a factory whose caches and logs live under cacheDir.
+func NewFactory(engine *Engine, cacheDir string, out io.Writer) *Factory {
+	return &Factory{
+		Engine: engine,
+		Go:     &GoBuilder{CacheDir: cacheDir},
+		Files:  Files,
+		LogDir: filepath.Join(cacheDir, "logs", "images"),
+		Out:    out,
+		Jobs:   3,
+	}
+}
+
+// Inventory is the engine's images plus the factory's binary cache.
+func (f *Factory) Inventory() Inventory { return factoryInventory{f} }
+
+type factoryInventory struct{ f *Factory }
+
+func (i factoryInventory) Tags(ctx context.Context, repo string) ([]string, error) {
+	return i.f.Engine.Tags(ctx, repo)
+}
+func (i factoryInventory) HasBinaries(g GoBuild, hash string) bool { return i.f.Go.Has(g, hash) }
+
+// NewPlanner returns a planner over the catalog for this machine's Go.
+func (f *Factory) NewPlanner(ctx context.Context) (*Planner, error) {
+	out, err := exec.CommandContext(ctx, "go", "env", "GOVERSION").Output()
+	if err != nil {
+		return nil, fmt.Errorf("go env GOVERSION: %w (the factory compiles with the go command)", err)
+	}
+	f.hasher = &Hasher{GoVersion: strings.TrimSpace(string(out)), Files: f.Files, Recipes: Catalog, Builds: GoBuilds}
+	return &Planner{Hasher: f.hasher, Inventory: f.Inventory()}, nil
+}
+
+// StepError is a failed step: which one, why, and where its whole log is.
+type StepError struct {
+	Step string
+	Log  string
+	Err  error
+}
+
+func (e *StepError) Error() string {
+	return fmt.Sprintf("%s failed: %v (full log: %s)", e.Step, e.Err, e.Log)
+}
+
+func (e *StepError) Unwrap() error { return e.Err }
+
+// Execute runs the plan's steps in dependency order, several at a time. Each
+// step prints a status line when it starts and one with its duration when
+// it ends. On the first failure no new step starts; running ones finish, and
+// everything already built stays, so a rerun resumes.
+func (f *Factory) Execute(ctx context.Context, plan *Plan) error {
+	f.refs = map[string]string{}
+	for _, it := range plan.Items {
+		f.refs[it.Recipe.Name] = it.Ref
+	}
+	if err := os.MkdirAll(f.LogDir, 0o755); err != nil {
+		return err
+	}
+	if f.Jobs < 1 {
+		f.Jobs = 1
+	}
+	type result struct {
+		id  string
+		err error
+	}
+	done := map[string]bool{}
+	started := map[string]bool{}
+	results := make(chan result)
+	running, goRunning := 0, 0
+	var failures []error
+	start := time.Now()
+	for {
+		if len(failures) == 0 && ctx.Err() == nil {
+			for _, s := range plan.Steps {
+				if started[s.ID()] || running >= f.Jobs || (s.Kind == StepGo && goRunning > 0) {
+					continue
+				}
+				ready := true
+				for _, d := range s.Deps {
+					ready = ready && done[d]
+				}
+				if !ready {
+					continue
+				}
+				started[s.ID()] = true
+				running++
+				if s.Kind == StepGo {
+					goRunning++
+				}
+				go func(s Step) { results <- result{s.ID(), f.runStep(ctx, s)} }(s)
+			}
+		}
+		if running == 0 {
+			break
+		}
+		r := <-results
+		running--
+		if strings.HasPrefix(r.id, string(StepGo)+"/") {
+			goRunning--
+		}
+		if r.err != nil {
+			failures = append(failures, r.err)
+			continue
+		}
+		done[r.id] = true
+	}
+	if len(failures) > 0 {
+		return errors.Join(failures...)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("interrupted; rerun to resume: %w", err)
+	}
+	if len(done) > 0 {
+		fmt.Fprintf(f.Out, "Built %d steps in %s\n", len(done), time.Since(start).Round(100*time.Millisecond))
+	}
+	return nil
+}
+
+func (f *Factory) runStep(ctx context.Context, s Step) error {
+	logPath := filepath.Join(f.LogDir, strings.ReplaceAll(s.ID(), "/", "-")+".log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return &StepError{s.ID(), logPath, err}
+	}
+	defer logFile.Close()
+	fmt.Fprintf(f.Out, " • %-32s %s\n", s.ID(), describe(s))
+	t0 := time.Now()
+	switch {
+	case s.Kind == StepGo:
+		err = f.Go.Build(ctx, s.Build, s.Hash, logFile)
+	case s.Item.Recipe.Rootfs != nil:
+		err = f.buildRootfs(ctx, s, logFile)
+	case s.Item.Recipe.Node != nil:
+		err = f.buildNode(ctx, s, logFile)
+	default:
+		err = f.buildDockerfile(ctx, s, s.Ref, logFile)
+	}
+	d := time.Since(t0).Round(100 * time.Millisecond)
+	if err != nil {
+		fmt.Fprintf(logFile, "\nFAILED after %s: %v\n", d, err)
+		fmt.Fprintf(f.Out, " ✗ %-32s failed after %s: %v\n   full log: %s\n", s.ID(), d, err, logPath)
+		return &StepError{s.ID(), logPath, err}
+	}
+	fmt.Fprintf(f.Out, " ✓ %-32s %s\n", s.ID(), d)
+	return nil
+}
+
+func describe(s Step) string {
+	if s.Kind == StepGo {
+		what := s.Build.Module.String()
+		return fmt.Sprintf("go build %s: %s", what, strings.Join(s.Build.Programs(), " "))
+	}
+	r := s.Item.Recipe
+	switch {
+	case r.Rootfs != nil:
+		return fmt.Sprintf("mmdebstrap %s (%d packages) -> %s", r.Rootfs.Suite, len(r.Rootfs.Packages), s.Ref)
+	case r.Node != nil:
+		return fmt.Sprintf("kind node (%d components) -> %s", len(r.Node.Components), s.Ref)
+	default:
+		return "docker build -> " + s.Ref
+	}
+}
+
+func (f *Factory) contextSource(ctx context.Context) contextSource {
+	return contextSource{
+		files: f.Files,
+		programs: func(name string) (string, error) {
+			g, err := FindGoBuild(name)
+			if err != nil {
+				return "", err
+			}
+			if f.hasher == nil {
+				return "", fmt.Errorf("no plan: call NewPlanner first")
+			}
+			hash := f.hasher.GoBuild(g)
+			if !f.Go.Has(g, hash) {
+				return "", fmt.Errorf("programs of %s are not built", name)
+			}
+			return f.Go.Dir(g, hash), nil
+		},
+		progList: func(name string) ([]string, error) {
+			g, err := FindGoBuild(name)
+			if err != nil {
+				return nil, err
+			}
+			return g.Programs(), nil
+		},
+		module: func(m Module) (string, error) { return ModuleDir(ctx, m) },
+	}
+}
