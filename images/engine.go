@@ -105,3 +105,8 @@ func (e *Engine) Exec(ctx context.Context, id string, stdin io.Reader, log io.Wr
 	}
 	return nil
 }
+
+// Save streams an image as a docker archive.
+func (e *Engine) Save(ctx context.Context, ref string) (io.ReadCloser, error) {
+	return e.ImageSave(ctx, []string{ref})
+}

@@ -24,7 +24,8 @@ type Hasher struct {
 	Recipes   []Recipe
 	Builds    []GoBuild
 
-	memo map[string]string
+	memo    map[string]string
+	working map[string]bool // recipes being hashed, to catch cycles
 }
 
 // GoBuild returns the input hash of a Go build.
@@ -41,6 +42,14 @@ func (h *Hasher) Recipe(name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if h.working[name] {
+		return "", fmt.Errorf("image recipes form a cycle through %s", name)
+	}
+	if h.working == nil {
+		h.working = map[string]bool{}
+	}
+	h.working[name] = true
+	defer delete(h.working, name)
 	parts := []string{"image", factoryVersion, mustJSON(r)}
 	if r.From != "" && r.From != "scratch" {
 		dep, err := h.Recipe(r.From)

@@ -195,3 +195,13 @@ func dedupe(s []string) []string {
 	}
 	return out
 }
+
+// Item returns the state of a recipe by name.
+func (p *Plan) Item(name string) (Item, bool) {
+	for _, it := range p.Items {
+		if it.Recipe.Name == name {
+			return it, true
+		}
+	}
+	return Item{}, false
+}

@@ -1,0 +1,159 @@
+// Package cluster creates, reaches and removes the Kubernetes cluster a
+// Fabric network runs on: a kind cluster made through kind's Go API, with
+// client-go clients for it.
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
+	kind "sigs.k8s.io/kind/pkg/cluster"
+	"sigs.k8s.io/kind/pkg/cluster/nodes"
+	"sigs.k8s.io/kind/pkg/cluster/nodeutils"
+	kindcmd "sigs.k8s.io/kind/pkg/cmd"
+)
+
+// Spec is the shape of a kind cluster.
+type Spec struct {
+	Name      string // kind cluster name; its nodes are <Name>-control-plane, <Name>-worker...
+	NodeImage string // a kind node image, e.g. one `fabkind images build` made
+	Workers   int    // worker nodes besides the control plane
+}
+
+// kubeletCgroupV1Patch lets the kubelet (Kubernetes >= 1.35) run on hosts
+// that still mount cgroup v1 controllers; on cgroup v2 hosts it is inert.
+const kubeletCgroupV1Patch = `kind: KubeletConfiguration
+apiVersion: kubelet.config.k8s.io/v1beta1
+failCgroupV1: false
+`
+
+// KindConfig is the kind cluster configuration for a spec.
+func KindConfig(s Spec) *v1alpha4.Cluster {
+	cfg := &v1alpha4.Cluster{
+		TypeMeta:             v1alpha4.TypeMeta{Kind: "Cluster", APIVersion: "kind.x-k8s.io/v1alpha4"},
+		Name:                 s.Name,
+		Nodes:                []v1alpha4.Node{{Role: v1alpha4.ControlPlaneRole, Image: s.NodeImage}},
+		KubeadmConfigPatches: []string{kubeletCgroupV1Patch},
+	}
+	for i := 0; i < s.Workers; i++ {
+		cfg.Nodes = append(cfg.Nodes, v1alpha4.Node{Role: v1alpha4.WorkerRole, Image: s.NodeImage})
+	}
+	v1alpha4.SetDefaultsCluster(cfg)
+	return cfg
+}
+
+// Cluster is a reachable kind cluster.
+type Cluster struct {
+	Name       string
+	Kubeconfig string // path of a kubeconfig for this cluster only (0600)
+	REST       *rest.Config
+	Client     kubernetes.Interface
+	provider   *kind.Provider
+}
+
+func provider() *kind.Provider {
+	return kind.NewProvider(kind.ProviderWithDocker(), kind.ProviderWithLogger(kindcmd.NewLogger()))
+}
+
+// Create makes a kind cluster and waits until its nodes are Ready. stateDir
+// receives the cluster's kubeconfig. If creation fails midway, kind removes
+// what it made.
+func Create(ctx context.Context, s Spec, stateDir string, out io.Writer) (*Cluster, error) {
+	if s.Name == "" || s.NodeImage == "" {
+		return nil, fmt.Errorf("cluster spec: name and node image are required")
+	}
+	p := provider()
+	existing, err := p.List()
+	if err != nil {
+		return nil, fmt.Errorf("listing kind clusters: %w", err)
+	}
+	for _, name := range existing {
+		if name == s.Name {
+			return nil, fmt.Errorf("a kind cluster named %q exists already; remove it with `kind delete cluster --name %s`", s.Name, s.Name)
+		}
+	}
+	if err := os.MkdirAll(stateDir, 0o700); err != nil {
+		return nil, err
+	}
+	kubeconfig := filepath.Join(stateDir, "kubeconfig")
+	start := time.Now()
+	if err := p.Create(s.Name,
+		kind.CreateWithV1Alpha4Config(KindConfig(s)),
+		kind.CreateWithNodeImage(s.NodeImage),
+		kind.CreateWithKubeconfigPath(kubeconfig),
+		kind.CreateWithWaitForReady(3*time.Minute),
+		kind.CreateWithDisplayUsage(false),
+		kind.CreateWithDisplaySalutation(false),
+	); err != nil {
+		return nil, fmt.Errorf("creating kind cluster %s: %w", s.Name, err)
+	}
+	fmt.Fprintf(out, "kind cluster %s is ready (%d nodes) in %s\n", s.Name, 1+s.Workers, time.Since(start).Round(100*time.Millisecond))
+	return Open(s.Name, kubeconfig)
+}
+
+// Open reaches an existing kind cluster through a kubeconfig file.
+func Open(name, kubeconfig string) (*Cluster, error) {
+	if err := os.Chmod(kubeconfig, 0o600); err != nil {
+		return nil, err
+	}
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", kubeconfig, err)
+	}
+	client, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Cluster{Name: name, Kubeconfig: kubeconfig, REST: cfg, Client: client, provider: provider()}, nil
+}
+
+// Delete removes the kind cluster (its node containers, network state and
+// kubeconfig entry).
+func (c *Cluster) Delete() error {
+	return c.provider.Delete(c.Name, c.Kubeconfig)
+}
+
+// Nodes are the cluster's node containers.
+func (c *Cluster) Nodes() ([]nodes.Node, error) {
+	return c.provider.ListInternalNodes(c.Name)
+}
+
+// ImageSaver streams an image as a docker archive (the Docker engine's ImageSave).
+type ImageSaver func(ctx context.Context, ref string) (io.ReadCloser, error)
+
+// LoadImages makes local images available in every node's containerd, as
+// `kind load docker-image` does, without any registry.
+func (c *Cluster) LoadImages(ctx context.Context, save ImageSaver, refs ...string) error {
+	ns, err := c.Nodes()
+	if err != nil {
+		return err
+	}
+	for _, ref := range refs {
+		for _, n := range ns {
+			r, err := save(ctx, ref)
+			if err != nil {
+				return fmt.Errorf("saving %s: %w", ref, err)
+			}
+			err = nodeutils.LoadImageArchive(n, r)
+			r.Close()
+			if err != nil {
+				return fmt.Errorf("loading %s into node %s: %w", ref, n.String(), err)
+			}
+		}
+	}
+	return nil
+}
+
+// CollectLogs writes kind's node logs (journal, containerd, kubelet, pods)
+// under dir.
+func (c *Cluster) CollectLogs(dir string) error {
+	return c.provider.CollectLogs(c.Name, dir)
+}
