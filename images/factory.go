@@ -1,6 +1,7 @@
 package images
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -152,16 +154,19 @@ func (f *Factory) runStep(ctx context.Context, s Step) error {
 	defer logFile.Close()
 	fmt.Fprintf(f.Out, " • %-32s %s\n", s.ID(), describe(s))
 	t0 := time.Now()
+	log := &lastLine{w: logFile}
+	stopProgress := f.progress(s.ID(), t0, log)
 	switch {
 	case s.Kind == StepGo:
-		err = f.Go.Build(ctx, s.Build, s.Hash, logFile)
+		err = f.Go.Build(ctx, s.Build, s.Hash, log)
 	case s.Item.Recipe.Rootfs != nil:
-		err = f.buildRootfs(ctx, s, logFile)
+		err = f.buildRootfs(ctx, s, log)
 	case s.Item.Recipe.Node != nil:
-		err = f.buildNode(ctx, s, logFile)
+		err = f.buildNode(ctx, s, log)
 	default:
-		err = f.buildDockerfile(ctx, s, s.Ref, logFile)
+		err = f.buildDockerfile(ctx, s, s.Ref, log)
 	}
+	stopProgress()
 	d := time.Since(t0).Round(100 * time.Millisecond)
 	if err != nil {
 		fmt.Fprintf(logFile, "\nFAILED after %s: %v\n", d, err)
@@ -170,6 +175,60 @@ func (f *Factory) runStep(ctx context.Context, s Step) error {
 	}
 	fmt.Fprintf(f.Out, " ✓ %-32s %s\n", s.ID(), d)
 	return nil
+}
+
+// ProgressEvery is how often a running step reports that it is still at work.
+var ProgressEvery = time.Minute
+
+// progress prints, while a step runs, a line every ProgressEvery with its
+// elapsed time and the last line of its log.
+func (f *Factory) progress(id string, t0 time.Time, log *lastLine) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(ProgressEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				fmt.Fprintf(f.Out, " … %-32s running for %s: %s\n", id, time.Since(t0).Round(time.Second), log.Last(80))
+			}
+		}
+	}()
+	return func() { close(done) }
+}
+
+// lastLine passes writes through and remembers the last complete line.
+type lastLine struct {
+	mu   sync.Mutex
+	w    io.Writer
+	last string
+	part []byte
+}
+
+func (l *lastLine) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	l.part = append(l.part, p...)
+	if i := bytes.LastIndexByte(l.part, '\n'); i >= 0 {
+		lines := bytes.Split(bytes.TrimRight(l.part[:i], "\n"), []byte("\n"))
+		if last := strings.TrimSpace(string(lines[len(lines)-1])); last != "" {
+			l.last = last
+		}
+		l.part = append([]byte(nil), l.part[i+1:]...)
+	}
+	l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// Last returns the last line, cut to n characters.
+func (l *lastLine) Last(n int) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.last) > n {
+		return l.last[:n] + "…"
+	}
+	return l.last
 }
 
 func describe(s Step) string {

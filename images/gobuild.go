@@ -65,7 +65,7 @@ func (b *GoBuilder) Build(ctx context.Context, g GoBuild, hash string, log io.Wr
 		return nil
 	}
 	buildArgs := func() []string {
-		args := []string{"build", "-trimpath"}
+		args := []string{"build", "-v", "-trimpath"}
 		if len(g.Tags) > 0 {
 			args = append(args, "-tags", strings.Join(g.Tags, ","))
 		}

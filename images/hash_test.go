@@ -43,7 +43,7 @@ func TestHashFollowsEveryInput(t *testing.T) {
 			[]string{"comp", "node"}},
 		"a repository file": {func(h *Hasher) { h.Files = fstest.MapFS{"x/entry": {Data: []byte("changed")}} },
 			[]string{"app"}},
-		"the Go toolchain": {func(h *Hasher) { h.GoVersion = "go1.27.0" }, []string{"comp", "node", "app"}},
+		"the Go toolchain":   {func(h *Hasher) { h.GoVersion = "go1.27.0" }, []string{"comp", "node", "app"}},
 		"an image's command": {func(h *Hasher) { h.Recipes[3].Cmd = []string{"run"} }, []string{"app"}},
 	}
 	for name, tc := range cases {
