@@ -25,7 +25,7 @@ var (
 	runcModule       = Module{"github.com/opencontainers/runc", "v1.5.3"}
 	crictlModule     = Module{"sigs.k8s.io/cri-tools", "v1.37.0"}
 	cniModule        = Module{"github.com/containernetworking/plugins", "v1.10.0"}
-	flannelModule    = Module{"github.com/flannel-io/flannel", "v0.28.10"}
+	flannelModule    = Module{"github.com/flannel-io/flannel", "v0.27.4"} // v0.28.x needs a tencentcloud SDK version the proxy does not serve
 	localPathModule  = Module{"github.com/rancher/local-path-provisioner", "v0.0.30"}
 	registryModule   = Module{"github.com/distribution/distribution/v3", "v3.1.2"}
 	fabricModule     = Module{"github.com/hyperledger/fabric", "v1.4.0-rc1.0.20230401164317-bd8e24856939"} // main at FABRIC_VER 2.5.0
@@ -36,7 +36,7 @@ var (
 // Names kind's node images use for the cluster add-ons fabkind ships
 // (the manifests in images/files/kind refer to them).
 const (
-	flannelImage   = Registry + "/flannel:" + "v0.28.10"
+	flannelImage   = Registry + "/flannel:" + "v0.27.4"
 	localPathImage = Registry + "/local-path-provisioner:" + "v0.0.30"
 )
 
@@ -84,7 +84,7 @@ var GoBuilds = []GoBuild{
 		LDFlags: []string{"-X sigs.k8s.io/cri-tools/pkg/version.Version=" + crictlModule.Version}},
 	{Name: "cni-plugins", Module: cniModule, Packages: []string{"./plugins/main/bridge", "./plugins/main/loopback",
 		"./plugins/main/ptp", "./plugins/ipam/host-local", "./plugins/meta/portmap"}},
-	{Name: "flannel", Module: flannelModule, Packages: []string{"."},
+	{Name: "flannel", Module: flannelModule, Packages: []string{"."}, CGO: true, // the udp backend is cgo
 		LDFlags: []string{"-X github.com/flannel-io/flannel/pkg/version.Version=" + flannelModule.Version}},
 	{Name: "local-path-provisioner", Module: localPathModule, Packages: []string{"."}},
 	{Name: "registry", Module: registryModule, Packages: []string{"./cmd/registry"},

@@ -95,13 +95,13 @@ func TestWriteContextLaysOutEveryCopy(t *testing.T) {
 	}
 }
 
-func TestStagingModfileRewritesOnlyStagingReplaces(t *testing.T) {
+func TestCopyModfileRewritesOnlyStagingReplaces(t *testing.T) {
 	mod := t.TempDir()
 	gomod := "module k8s.io/kubernetes\n\nreplace (\n\tk8s.io/api => ./staging/src/k8s.io/api\n\tk8s.io/client-go => ./staging/src/k8s.io/client-go\n\texample.com/x => example.com/y v1.0.0\n)\n"
 	os.WriteFile(filepath.Join(mod, "go.mod"), []byte(gomod), 0o444)
 	os.WriteFile(filepath.Join(mod, "go.sum"), []byte("sums"), 0o444)
 	work := t.TempDir()
-	path, err := stagingModfile(mod, work, "v0.37.2")
+	path, err := copyModfile(mod, work, "v0.37.2")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -111,14 +111,14 @@ func (b *GoBuilder) Build(ctx context.Context, g GoBuild, hash string, log io.Wr
 		if err != nil {
 			return err
 		}
-		args := buildArgs()
-		if g.StagingVersion != "" {
-			modfile, err := stagingModfile(dir, work, g.StagingVersion)
-			if err != nil {
-				return err
-			}
-			args = append(args, "-modfile", modfile, "-mod=mod")
+		// Module zips carry no vendor folder (only vendor/modules.txt), and
+		// the module cache is read-only: build with a copy of go.mod/go.sum
+		// (-modfile) in module mode, so nothing is written next to the source.
+		modfile, err := copyModfile(dir, work, g.StagingVersion)
+		if err != nil {
+			return err
 		}
+		args := append(buildArgs(), "-modfile", modfile, "-mod=mod")
 		args = append(args, "-o", out)
 		args = append(args, g.Packages...)
 		if err := run(dir, "go", args...); err != nil {
@@ -153,26 +153,27 @@ func ModuleDir(ctx context.Context, m Module) (string, error) {
 
 var stagingReplace = regexp.MustCompile(`(?m)^(\s*(?:replace\s+)?)(k8s\.io/[A-Za-z0-9._-]+) => \./staging/src/k8s\.io/[A-Za-z0-9._-]+\s*$`)
 
-// stagingModfile writes a copy of the module's go.mod in which every
+// copyModfile copies the module's go.mod and go.sum into work and returns
+// the go.mod path. With stagingVersion set, every
 // "=> ./staging/src/k8s.io/X" replace names the published k8s.io/X module at
-// version instead (the staging folders are not part of the module zip), and
-// returns its path. The module's go.sum is copied next to it.
-func stagingModfile(moduleDir, work, version string) (string, error) {
+// that version instead (Kubernetes: staging folders are not in the zip).
+func copyModfile(moduleDir, work, stagingVersion string) (string, error) {
 	raw, err := os.ReadFile(filepath.Join(moduleDir, "go.mod"))
 	if err != nil {
 		return "", err
 	}
-	n := len(stagingReplace.FindAll(raw, -1))
-	if n == 0 {
-		return "", fmt.Errorf("%s/go.mod has no ./staging replaces to rewrite", moduleDir)
+	if stagingVersion != "" {
+		if len(stagingReplace.FindAll(raw, -1)) == 0 {
+			return "", fmt.Errorf("%s/go.mod has no ./staging replaces to rewrite", moduleDir)
+		}
+		raw = stagingReplace.ReplaceAll(raw, []byte("${1}${2} => ${2} "+stagingVersion))
 	}
-	rewritten := stagingReplace.ReplaceAll(raw, []byte("${1}${2} => ${2} "+version))
 	modfile := filepath.Join(work, "go.mod")
-	if err := os.WriteFile(modfile, rewritten, 0o644); err != nil {
+	if err := os.WriteFile(modfile, raw, 0o644); err != nil {
 		return "", err
 	}
 	sum, err := os.ReadFile(filepath.Join(moduleDir, "go.sum"))
-	if err != nil {
+	if err != nil && !os.IsNotExist(err) {
 		return "", err
 	}
 	return modfile, os.WriteFile(filepath.Join(work, "go.sum"), sum, 0o644)
