@@ -89,14 +89,23 @@ func Create(ctx context.Context, s Spec, stateDir string, out io.Writer) (*Clust
 		kind.CreateWithV1Alpha4Config(KindConfig(s)),
 		kind.CreateWithNodeImage(s.NodeImage),
 		kind.CreateWithKubeconfigPath(kubeconfig),
-		kind.CreateWithWaitForReady(3*time.Minute),
+		kind.CreateWithWaitForReady(2*time.Minute),
 		kind.CreateWithDisplayUsage(false),
 		kind.CreateWithDisplaySalutation(false),
 	); err != nil {
 		return nil, fmt.Errorf("creating kind cluster %s: %w", s.Name, err)
 	}
+	c, err := Open(s.Name, kubeconfig)
+	if err != nil {
+		return nil, err
+	}
+	// kind only warns when its wait for Ready times out; a cluster whose
+	// nodes never get Ready (no pod network, say) is a failure here.
+	if err := c.WaitForNodesReady(ctx, 1+s.Workers, 3*time.Minute); err != nil {
+		return c, fmt.Errorf("kind cluster %s: %w; remove it with `kind delete cluster --name %s`", s.Name, err, s.Name)
+	}
 	fmt.Fprintf(out, "kind cluster %s is ready (%d nodes) in %s\n", s.Name, 1+s.Workers, time.Since(start).Round(100*time.Millisecond))
-	return Open(s.Name, kubeconfig)
+	return c, nil
 }
 
 // Open reaches an existing kind cluster through a kubeconfig file.

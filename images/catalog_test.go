@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 	"testing"
+	"text/template"
 )
 
 // The catalog is data; these tests hold it to the rules the builders rely on.
@@ -175,4 +176,26 @@ func contains(s []string, v string) bool {
 		}
 	}
 	return false
+}
+
+func TestCNIManifestIsAKindTemplate(t *testing.T) {
+	b, err := fs.ReadFile(Files, "kind/default-cni.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// kind renders the manifest only when it holds this phrase.
+	if !strings.Contains(string(b), "would you kindly template this file") {
+		t.Fatal("default-cni.yaml lacks kind's template marker: {{ .PodSubnet }} would reach flannel unrendered")
+	}
+	tmpl, err := template.New("cni").Parse(string(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := tmpl.Execute(&out, struct{ PodSubnet string }{"10.244.0.0/16"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `"Network": "10.244.0.0/16"`) {
+		t.Errorf("rendered manifest does not carry the pod subnet:\n%s", out.String())
+	}
 }

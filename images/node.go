@@ -86,7 +86,11 @@ func (f *Factory) buildNode(ctx context.Context, s Step, log io.Writer) error {
 	if err := exec(nil, "ctr", "--namespace=k8s.io", "images", "ls"); err != nil {
 		return err
 	}
-	if err := exec(nil, "sh", "-c", "pkill containerd; for i in $(seq 1 60); do pgrep -x containerd >/dev/null || exit 0; sleep 0.5; done; exit 1"); err != nil {
+	// The container's PID 1 (sleep) reaps nothing: a stopped containerd stays
+	// a zombie, so wait until no live (non-Z) containerd is left.
+	if err := exec(nil, "sh", "-c", `pkill -x containerd; for i in $(seq 1 60); do alive=; `+
+		`for p in $(pgrep -x containerd); do grep -q '^State:[[:space:]]*Z' /proc/$p/status || alive=1; done; `+
+		`[ -z "$alive" ] && exit 0; sleep 0.5; done; exit 1`); err != nil {
 		return fmt.Errorf("stopping containerd in the node: %w", err)
 	}
 	if _, err := f.Engine.ContainerCommit(ctx, id, container.CommitOptions{

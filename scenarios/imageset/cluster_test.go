@@ -20,20 +20,23 @@ import (
 )
 
 // newCluster creates a kind cluster from the built node image for the
-// current container, loads the given images into it, and removes it when
+// current container (stored in *into), loads the given images into it, and removes it when
 // the container is done. A failed spec leaves its artifacts first.
-func newCluster(ctx context.Context, workers int, load ...string) (*cluster.Cluster, string) {
+func newCluster(ctx context.Context, into **cluster.Cluster, workers int, load ...string) string {
 	name := "fabkind-e2e-" + rand.String(5)
 	By(fmt.Sprintf("creating kind cluster %s (%d nodes) from %s", name, 1+workers, imgs.Ref("kind-node")))
 	start := time.Now()
 	c, err := cluster.Create(ctx, cluster.Spec{Name: name, NodeImage: imgs.Ref("kind-node"), Workers: workers},
 		filepath.Join(GinkgoT().TempDir(), name), GinkgoWriter)
+	if c != nil {
+		*into = c // failure artifacts can be collected from a cluster that never got Ready
+		DeferCleanup(func() {
+			By("deleting kind cluster " + name)
+			Expect(c.Delete()).To(Succeed())
+		})
+	}
 	Expect(err).NotTo(HaveOccurred())
 	AddReportEntry(fmt.Sprintf("kind create cluster, %d nodes, to Ready", 1+workers), time.Since(start).Round(100*time.Millisecond).String())
-	DeferCleanup(func() {
-		By("deleting kind cluster " + name)
-		Expect(c.Delete()).To(Succeed())
-	})
 	start = time.Now()
 	By("loading " + strings.Join(load, ", ") + " into the nodes")
 	refs := make([]string, len(load))
@@ -46,7 +49,7 @@ func newCluster(ctx context.Context, workers int, load ...string) (*cluster.Clus
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "imageset-" + rand.String(5)}}
 	_, err = c.Client.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{})
 	Expect(err).NotTo(HaveOccurred())
-	return c, ns.Name
+	return ns.Name
 }
 
 // collectOnFailure saves the cluster's state when the current spec failed.
@@ -103,7 +106,7 @@ var _ = Describe("kind node image", Ordered, Label("images", "kind"), func() {
 		ns string
 	)
 	BeforeAll(func(ctx context.Context) {
-		c, ns = newCluster(ctx, 1, "fabric-tools", "registry")
+		ns = newCluster(ctx, &c, 1, "fabric-tools", "registry")
 	}, NodeTimeout(6*time.Minute))
 	collectOnFailure(&c)
 
@@ -163,7 +166,14 @@ var _ = Describe("kind node image", Ordered, Label("images", "kind"), func() {
 		pv, err := c.Client.CoreV1().PersistentVolumes().Get(ctx, got.Spec.VolumeName, metav1.GetOptions{})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(pv.Spec.StorageClassName).To(Equal("standard"))
-		Expect(pv.Spec.Local).NotTo(BeNil(), "local-path volumes are host folders on the node")
+		var hostDir string
+		switch {
+		case pv.Spec.HostPath != nil:
+			hostDir = pv.Spec.HostPath.Path
+		case pv.Spec.Local != nil:
+			hostDir = pv.Spec.Local.Path
+		}
+		Expect(hostDir).To(HavePrefix("/var/local-path-provisioner/"), "local-path volumes are folders on the node")
 
 		By("finding the file in the volume's folder on the node")
 		written, err := c.Client.CoreV1().Pods(ns).Get(ctx, "writer", metav1.GetOptions{})
@@ -175,7 +185,7 @@ var _ = Describe("kind node image", Ordered, Label("images", "kind"), func() {
 				continue
 			}
 			var out strings.Builder
-			Expect(n.Command("cat", pv.Spec.Local.Path+"/probe").SetStdout(&out).Run()).To(Succeed())
+			Expect(n.Command("cat", hostDir+"/probe").SetStdout(&out).Run()).To(Succeed())
 			Expect(out.String()).To(ContainSubstring(token))
 		}
 	}, SpecTimeout(3*time.Minute))

@@ -31,7 +31,7 @@ func dindPod(name string) *corev1.Pod {
 			Containers: []corev1.Container{
 				{
 					Name: "main", Image: imgs.Ref("fabric-tools"), ImagePullPolicy: corev1.PullNever,
-					Command: []string{"sleep", "infinity"}, VolumeMounts: mounts,
+					Command: []string{"bash", "-c", "trap 'exit 0' TERM; sleep infinity & wait"}, VolumeMounts: mounts,
 				},
 				{
 					Name: "dind", Image: imgs.Ref("dind"), ImagePullPolicy: corev1.PullNever,
@@ -56,7 +56,7 @@ var _ = Describe("DinD sidecar", Ordered, Label("images", "dind"), func() {
 		ns string
 	)
 	BeforeAll(func(ctx context.Context) {
-		c, ns = newCluster(ctx, 0, "fabric-tools", "dind")
+		ns = newCluster(ctx, &c, 0, "fabric-tools", "dind")
 	}, NodeTimeout(6*time.Minute))
 	collectOnFailure(&c)
 

@@ -1,0 +1,64 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/tools/cache"
+	watchtools "k8s.io/client-go/tools/watch"
+)
+
+// WaitForNodesReady watches the cluster's nodes until want of them exist
+// and all are Ready, or the timeout passes; the error names the nodes that
+// are not Ready and why.
+func (c *Cluster) WaitForNodesReady(ctx context.Context, want int, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	lw := &cache.ListWatch{
+		ListFunc: func(o metav1.ListOptions) (runtime.Object, error) { return c.Client.CoreV1().Nodes().List(ctx, o) },
+		WatchFunc: func(o metav1.ListOptions) (watch.Interface, error) {
+			return c.Client.CoreV1().Nodes().Watch(ctx, o)
+		},
+	}
+	var notReady []string
+	check := func(store cache.Store) (bool, error) {
+		notReady = notReady[:0]
+		nodes := store.List()
+		for _, obj := range nodes {
+			n := obj.(*corev1.Node)
+			if reason := nodeNotReady(n); reason != "" {
+				notReady = append(notReady, n.Name+": "+reason)
+			}
+		}
+		sort.Strings(notReady)
+		return len(nodes) >= want && len(notReady) == 0, nil
+	}
+	var store cache.Store
+	_, err := watchtools.UntilWithSync(ctx, lw, &corev1.Node{}, func(s cache.Store) (bool, error) {
+		store = s
+		return check(s)
+	}, func(watch.Event) (bool, error) { return check(store) })
+	if err != nil {
+		return fmt.Errorf("nodes not Ready after %s: %s (%w)", timeout, strings.Join(notReady, "; "), err)
+	}
+	return nil
+}
+
+func nodeNotReady(n *corev1.Node) string {
+	for _, c := range n.Status.Conditions {
+		if c.Type == corev1.NodeReady {
+			if c.Status == corev1.ConditionTrue {
+				return ""
+			}
+			return c.Reason + " " + c.Message
+		}
+	}
+	return "no Ready condition yet"
+}
