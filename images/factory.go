@@ -100,7 +100,8 @@ func (f *Factory) Execute(ctx context.Context, plan *Plan) error {
 	start := time.Now()
 	for {
 		if len(failures) == 0 && ctx.Err() == nil {
-			for _, s := range plan.Steps {
+			// Go builds first: they are the long, CPU-bound critical path.
+			for _, s := range byKindFirst(plan.Steps, StepGo) {
 				if started[s.ID()] || running >= f.Jobs || (s.Kind == StepGo && goRunning > 0) {
 					continue
 				}
@@ -143,6 +144,22 @@ func (f *Factory) Execute(ctx context.Context, plan *Plan) error {
 		fmt.Fprintf(f.Out, "Built %d steps in %s\n", len(done), time.Since(start).Round(100*time.Millisecond))
 	}
 	return nil
+}
+
+// byKindFirst orders steps of one kind before the others, keeping order.
+func byKindFirst(steps []Step, kind StepKind) []Step {
+	out := make([]Step, 0, len(steps))
+	for _, s := range steps {
+		if s.Kind == kind {
+			out = append(out, s)
+		}
+	}
+	for _, s := range steps {
+		if s.Kind != kind {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (f *Factory) runStep(ctx context.Context, s Step) error {
