@@ -17,6 +17,7 @@ build: ## the fabkind CLI, in bin/
 test: ## unit tests: no Docker, seconds
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) vet -tags e2e ./scenarios/...
 	$(GO) test ./...
 
 docker: ## a Docker engine that runs privileged containers (installs and starts one if none answers)
@@ -30,7 +31,7 @@ images-list: build docker
 
 e2e: build docker images ## end-to-end scenarios on real kind clusters (Ginkgo)
 	mkdir -p $(ARTIFACTS)
-	FABKIND_ARTIFACTS=$(ARTIFACTS) $(GO) tool ginkgo -v --timeout 60m \
+	FABKIND_ARTIFACTS=$(ARTIFACTS) $(GO) tool ginkgo -v --tags e2e --timeout 60m \
 		--junit-report junit.xml --output-dir $(ARTIFACTS) $(GINKGO_FLAGS) ./scenarios/...
 
 clean:

@@ -108,6 +108,36 @@ func Create(ctx context.Context, s Spec, stateDir string, out io.Writer) (*Clust
 	return c, nil
 }
 
+// Exists reports whether a kind cluster of that name exists.
+func Exists(name string) (bool, error) {
+	names, err := provider().List()
+	if err != nil {
+		return false, fmt.Errorf("listing kind clusters: %w", err)
+	}
+	for _, n := range names {
+		if n == name {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// OpenKind reaches an existing kind cluster, writing its kubeconfig under stateDir.
+func OpenKind(name, stateDir string) (*Cluster, error) {
+	cfg, err := provider().KubeConfig(name, false)
+	if err != nil {
+		return nil, fmt.Errorf("kubeconfig of kind cluster %s: %w", name, err)
+	}
+	if err := os.MkdirAll(stateDir, 0o700); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(stateDir, "kubeconfig")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		return nil, err
+	}
+	return Open(name, path)
+}
+
 // Open reaches an existing kind cluster through a kubeconfig file.
 func Open(name, kubeconfig string) (*Cluster, error) {
 	if err := os.Chmod(kubeconfig, 0o600); err != nil {
@@ -127,11 +157,17 @@ func Open(name, kubeconfig string) (*Cluster, error) {
 // Delete removes the kind cluster (its node containers, network state and
 // kubeconfig entry).
 func (c *Cluster) Delete() error {
+	if c.provider == nil {
+		return fmt.Errorf("cluster %s was not made by fabkind; it is never deleted by fabkind", c.Name)
+	}
 	return c.provider.Delete(c.Name, c.Kubeconfig)
 }
 
 // Nodes are the cluster's node containers.
 func (c *Cluster) Nodes() ([]nodes.Node, error) {
+	if c.provider == nil {
+		return nil, fmt.Errorf("cluster %s is not a kind cluster fabkind made: its nodes are not reachable", c.Name)
+	}
 	return c.provider.ListInternalNodes(c.Name)
 }
 
@@ -147,6 +183,9 @@ func (c *Cluster) LoadImages(ctx context.Context, save ImageSaver, refs ...strin
 	}
 	for _, ref := range refs {
 		for _, n := range ns {
+			if id, err := nodeutils.ImageID(n, ref); err == nil && id != "" {
+				continue // already in this node
+			}
 			r, err := save(ctx, ref)
 			if err != nil {
 				return fmt.Errorf("saving %s: %w", ref, err)
@@ -164,5 +203,8 @@ func (c *Cluster) LoadImages(ctx context.Context, save ImageSaver, refs ...strin
 // CollectLogs writes kind's node logs (journal, containerd, kubelet, pods)
 // under dir.
 func (c *Cluster) CollectLogs(dir string) error {
+	if c.provider == nil {
+		return nil
+	}
 	return c.provider.CollectLogs(c.Name, dir)
 }

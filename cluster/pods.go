@@ -135,3 +135,17 @@ func (c *Cluster) Exec(ctx context.Context, ns, pod, container string, stdin io.
 	}
 	return stdout.String(), stderr.String(), nil
 }
+
+// RunningPod returns the name of a Running pod matching selector in ns.
+func (c *Cluster) RunningPod(ctx context.Context, ns, selector string) (string, error) {
+	pods, err := c.Client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: selector})
+	if err != nil {
+		return "", err
+	}
+	for _, p := range pods.Items {
+		if p.Status.Phase == corev1.PodRunning && p.DeletionTimestamp == nil {
+			return p.Name, nil
+		}
+	}
+	return "", fmt.Errorf("no running pod matches %s in %s", selector, ns)
+}

@@ -1,3 +1,5 @@
+//go:build e2e
+
 // Package imageset proves that the offline image set works: the Fabric
 // images run and report their versions, ccenv builds vendored chaincode with
 // no network, and the kind node image boots clusters with DNS, storage,
