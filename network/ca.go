@@ -74,7 +74,7 @@ func (d *Deployment) CADeployment(o Organization) *appsv1.Deployment {
 			{Name: "FABRIC_CA_SERVER_CSR_HOSTS", Value: strings.Join(hosts, ",")},
 			{Name: "FABRIC_CA_SERVER_OPERATIONS_LISTENADDRESS", Value: fmt.Sprintf("0.0.0.0:%d", PortOperations)},
 		},
-		Ports: []corev1.ContainerPort{{Name: "https", ContainerPort: PortCA}, {Name: "operations", ContainerPort: PortOperations}},
+		Ports:        []corev1.ContainerPort{{Name: "https", ContainerPort: PortCA}, {Name: "operations", ContainerPort: PortOperations}},
 		VolumeMounts: []corev1.VolumeMount{{Name: "home", MountPath: CAHome}},
 		ReadinessProbe: &corev1.Probe{
 			ProbeHandler:  corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: "/healthz", Port: intstr.FromInt32(PortOperations)}},

@@ -60,11 +60,11 @@ func (d *Deployment) PeerStatefulSet(o Organization) *appsv1.StatefulSet {
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "StatefulSet"},
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: t.Namespace(), Labels: labels},
 		Spec: appsv1.StatefulSetSpec{
-			Replicas:            ptr.To(int32(o.Peers)),
-			ServiceName:         name,
-			PodManagementPolicy: appsv1.ParallelPodManagement,
-			Selector:            &metav1.LabelSelector{MatchLabels: labels},
-			Template:            corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels}, Spec: spec},
+			Replicas:             ptr.To(int32(o.Peers)),
+			ServiceName:          name,
+			PodManagementPolicy:  appsv1.ParallelPodManagement,
+			Selector:             &metav1.LabelSelector{MatchLabels: labels},
+			Template:             corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels}, Spec: spec},
 			VolumeClaimTemplates: []corev1.PersistentVolumeClaim{d.ledgerClaim()},
 		},
 	}
