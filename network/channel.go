@@ -26,8 +26,12 @@ type ChannelInputs struct {
 // organizations are its members, and NodeOUs tell admins, peers, orderers
 // and clients apart.
 func (t *Topology) ChannelConfig(ch Channel, in ChannelInputs) (configtx.Channel, error) {
-	sig := func(rule string) configtx.Policy { return configtx.Policy{Type: configtx.SignaturePolicyType, Rule: rule} }
-	meta := func(rule string) configtx.Policy { return configtx.Policy{Type: configtx.ImplicitMetaPolicyType, Rule: rule} }
+	sig := func(rule string) configtx.Policy {
+		return configtx.Policy{Type: configtx.SignaturePolicyType, Rule: rule}
+	}
+	meta := func(rule string) configtx.Policy {
+		return configtx.Policy{Type: configtx.ImplicitMetaPolicyType, Rule: rule}
+	}
 	msp := func(o Organization) (configtx.MSP, error) {
 		ca, err := parseCertPEM(in.CACerts[o.Name])
 		if err != nil {
