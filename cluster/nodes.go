@@ -62,3 +62,21 @@ func nodeNotReady(n *corev1.Node) string {
 	}
 	return "no Ready condition yet"
 }
+
+// WaitForNamespaceGone watches until a namespace no longer exists.
+func (c *Cluster) WaitForNamespaceGone(ctx context.Context, ns string) error {
+	lw := &cache.ListWatch{
+		ListFunc: func(o metav1.ListOptions) (runtime.Object, error) {
+			o.FieldSelector = "metadata.name=" + ns
+			return c.Client.CoreV1().Namespaces().List(ctx, o)
+		},
+		WatchFunc: func(o metav1.ListOptions) (watch.Interface, error) {
+			o.FieldSelector = "metadata.name=" + ns
+			return c.Client.CoreV1().Namespaces().Watch(ctx, o)
+		},
+	}
+	_, err := watchtools.UntilWithSync(ctx, lw, &corev1.Namespace{}, func(store cache.Store) (bool, error) {
+		return len(store.List()) == 0, nil
+	}, func(ev watch.Event) (bool, error) { return ev.Type == watch.Deleted, nil })
+	return err
+}

@@ -41,6 +41,12 @@ func (n *Network) Steps() []Step {
 		{Name: "Namespace and network ID", Run: n.namespace},
 		{Name: "Certificate authorities", Run: n.certificateAuthorities},
 		{Name: "Identities (enrolled through each CA)", Run: n.identities},
+		{Name: "Orderers (Raft)", Run: n.orderers},
+		{Name: "Channels (genesis block to every orderer)", Run: n.channels},
+		{Name: "Peers (with DinD sidecars)", Run: n.peers},
+		{Name: "Peers joined to their channels", Run: n.join},
+		{Name: "Anchor peers", Run: n.anchorPeers},
+		{Name: "Every peer at the orderers' height", Run: n.heights},
 	}
 }
 

@@ -25,8 +25,11 @@ func newUpCommand(g *globalFlags) *cobra.Command {
 		Use:   "up",
 		Short: "Create (or converge on) a Fabric network on kind",
 		Long: `Creates or reuses the cluster, makes the images available in it and deploys
-the network step by step: certificate authorities, then identities enrolled
-through them. Every step is idempotent: run up again to converge or resume.`,
+the network step by step: certificate authorities, identities enrolled
+through them, Raft orderers, channels (genesis block through the orderers'
+channel participation API), peers with DinD sidecars, channel joins and
+anchor peers; it ends when every peer has the orderers' height. Every step
+is idempotent: run up again to converge, or to resume after an interrupt.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -59,7 +62,7 @@ through them. Every step is idempotent: run up again to converge or resume.`,
 			if err := deploy.RunSteps(ctx, out, n.Steps()); err != nil {
 				return fmt.Errorf("%w\nRerun `fabkind up` to resume; `fabkind down` removes what was made", err)
 			}
-			fmt.Fprintf(out, "Network %s: certificate authorities and identities ready in %s (state: %s)\n",
+			fmt.Fprintf(out, "Network %s is up in %s (state: %s)\n",
 				top.Name, time.Since(start).Round(100*time.Millisecond), stateDir)
 			return nil
 		},

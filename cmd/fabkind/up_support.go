@@ -56,5 +56,14 @@ func ensureCluster(ctx context.Context, top *network.Topology, set images.Set, s
 		fmt.Fprintf(out, "   reusing kind cluster %s\n", top.Name)
 		return cluster.OpenKind(top.Name, stateDir)
 	}
+	engine, err := images.NewEngine(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Record what this up makes on the host before making it, so that down
+	// (also after an interrupt) removes exactly that.
+	if err := writeCreated(stateDir, created{KindCluster: true, KindNetworkCreated: !kindNetworkExists(ctx, engine)}); err != nil {
+		return nil, err
+	}
 	return cluster.Create(ctx, cluster.Spec{Name: top.Name, NodeImage: set[images.RoleNode], Workers: top.Cluster.Kind.Workers}, stateDir, out)
 }
