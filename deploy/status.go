@@ -21,8 +21,8 @@ type PodState struct {
 // HeightState is one node's height of one channel.
 type HeightState struct {
 	Channel, Node, Role string
-	Height             uint64
-	Err                error
+	Height              uint64
+	Err                 error
 }
 
 // ChaincodeContainer is a container running in a peer's DinD daemon.

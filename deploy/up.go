@@ -28,7 +28,8 @@ type Network struct {
 	Topology *network.Topology
 	Cluster  *cluster.Cluster
 	Images   images.Set
-	StateDir string // host copies of admin and client identities (0700/0600)
+	StateDir string         // host copies of admin and client identities (0700/0600)
+	Engine   *images.Engine // the host's engine: source of the local images
 	Out      io.Writer
 
 	deployment *network.Deployment
@@ -43,6 +44,7 @@ func (n *Network) Steps() []Step {
 		{Name: "Identities (enrolled through each CA)", Run: n.identities},
 		{Name: "Orderers (Raft)", Run: n.orderers},
 		{Name: "Channels (genesis block to every orderer)", Run: n.channels},
+		{Name: "Chaincode images in the network's registry", Run: n.registry},
 		{Name: "Peers (with DinD sidecars)", Run: n.peers},
 		{Name: "Peers joined to their channels", Run: n.join},
 		{Name: "Anchor peers", Run: n.anchorPeers},
@@ -65,7 +67,8 @@ func (n *Network) namespace(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	n.deployment = &network.Deployment{Topology: t, Images: n.Images, NetworkID: id}
+	n.deployment = &network.Deployment{Topology: t, Images: n.Images, NetworkID: id,
+		ChaincodeImagesInRegistry: t.Images == network.ImagesLocal}
 	if t.Cluster.Existing != nil {
 		n.deployment.StorageClass = t.Cluster.Existing.StorageClass
 	}

@@ -110,3 +110,7 @@ func (e *Engine) Exec(ctx context.Context, id string, stdin io.Reader, log io.Wr
 func (e *Engine) Save(ctx context.Context, ref string) (io.ReadCloser, error) {
 	return e.ImageSave(ctx, []string{ref})
 }
+
+// Drain reads a JSON message stream (push, pull) to its end and returns
+// the first error it reports.
+func Drain(body io.ReadCloser) error { return drain(body, io.Discard) }

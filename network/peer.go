@@ -3,6 +3,7 @@ package network
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -23,6 +24,10 @@ type Deployment struct {
 	NetworkID    string
 	StorageClass string // "" = the cluster's default class
 	LedgerSize   resource.Quantity
+	// ChaincodeImagesInRegistry: every DinD daemon pulls ccenv and baseos
+	// from the network's own registry (the local image set); otherwise it
+	// pulls them by their own names (published images).
+	ChaincodeImagesInRegistry bool
 }
 
 // PeerStatefulSet runs an organization's peers. Each pod holds the peer and,
@@ -155,7 +160,7 @@ func (d *Deployment) dindSidecar() corev1.Container {
 		Image:           d.Images[images.RoleDinD],
 		ImagePullPolicy: corev1.PullIfNotPresent,
 		RestartPolicy:   ptr.To(corev1.ContainerRestartPolicyAlways), // a native sidecar: up before the peer, running beside it
-		Env:             []corev1.EnvVar{{Name: "DIND_SOCKET", Value: DinDSocket}},
+		Env:             d.dindEnv(),
 		SecurityContext: &corev1.SecurityContext{Privileged: ptr.To(true)},
 		VolumeMounts: []corev1.VolumeMount{
 			{Name: VolumeDinDSock, MountPath: DinDSocketDir},
@@ -166,6 +171,26 @@ func (d *Deployment) dindSidecar() corev1.Container {
 			PeriodSeconds: 1, FailureThreshold: 120,
 		},
 	}
+}
+
+// dindEnv tells the sidecar where its socket goes and which chaincode
+// images to pull before it reports ready.
+func (d *Deployment) dindEnv() []corev1.EnvVar {
+	env := []corev1.EnvVar{{Name: "DIND_SOCKET", Value: DinDSocket}}
+	var pulls []string
+	for _, role := range []images.Role{images.RoleCCEnv, images.RoleBaseOS} {
+		ref := d.Images[role]
+		src := ref
+		if d.ChaincodeImagesInRegistry {
+			src = d.Topology.RegistryRef(ref)
+		}
+		pulls = append(pulls, src+"="+ref)
+	}
+	env = append(env, corev1.EnvVar{Name: "DIND_PULL", Value: strings.Join(pulls, " ")})
+	if d.ChaincodeImagesInRegistry {
+		env = append(env, corev1.EnvVar{Name: "DIND_EXTRA_ARGS", Value: "--insecure-registry=" + d.Topology.RegistryHost()})
+	}
+	return env
 }
 
 func (d *Deployment) ledgerClaim() corev1.PersistentVolumeClaim {

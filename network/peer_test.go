@@ -211,3 +211,44 @@ func TestHeadlessService(t *testing.T) {
 		t.Errorf("host %s", n.Host())
 	}
 }
+
+func TestDinDPullsChaincodeImagesFromTheNetworkRegistry(t *testing.T) {
+	d, org1 := testDeployment(RuntimeDinD)
+	d.Images[images.RoleCCEnv] = "fabkind.local/fabric-ccenv:2.5.0-abc"
+	d.Images[images.RoleBaseOS] = "fabkind.local/fabric-baseos:2.5.0-def"
+	d.ChaincodeImagesInRegistry = true
+	dind := d.PeerStatefulSet(org1).Spec.Template.Spec.InitContainers[0]
+	env := envOf(dind)
+	want := "registry.fabkind.svc.cluster.local:5000/fabric-ccenv:2.5.0-abc=fabkind.local/fabric-ccenv:2.5.0-abc " +
+		"registry.fabkind.svc.cluster.local:5000/fabric-baseos:2.5.0-def=fabkind.local/fabric-baseos:2.5.0-def"
+	if env["DIND_PULL"] != want {
+		t.Errorf("DIND_PULL = %q\nwant       %q", env["DIND_PULL"], want)
+	}
+	if env["DIND_EXTRA_ARGS"] != "--insecure-registry=registry.fabkind.svc.cluster.local:5000" {
+		t.Errorf("DIND_EXTRA_ARGS = %q", env["DIND_EXTRA_ARGS"])
+	}
+	// The peer builds with exactly the names the sidecar tags.
+	peer := envOf(d.PeerStatefulSet(org1).Spec.Template.Spec.Containers[0])
+	if peer["CORE_CHAINCODE_BUILDER"] != "fabkind.local/fabric-ccenv:2.5.0-abc" {
+		t.Errorf("builder %s", peer["CORE_CHAINCODE_BUILDER"])
+	}
+
+	d.ChaincodeImagesInRegistry = false // published images: pulled by their own names
+	env = envOf(d.PeerStatefulSet(org1).Spec.Template.Spec.InitContainers[0])
+	if !strings.HasPrefix(env["DIND_PULL"], "fabkind.local/fabric-ccenv:2.5.0-abc=fabkind.local/fabric-ccenv:2.5.0-abc") || env["DIND_EXTRA_ARGS"] != "" {
+		t.Errorf("DIND_PULL %q extra %q", env["DIND_PULL"], env["DIND_EXTRA_ARGS"])
+	}
+}
+
+func TestRegistryRef(t *testing.T) {
+	top := DefaultTopology()
+	for in, want := range map[string]string{
+		"fabkind.local/fabric-ccenv:2.5.0-abc": "registry.fabkind.svc.cluster.local:5000/fabric-ccenv:2.5.0-abc",
+		"hyperledger/fabric-ccenv:2.5":         "registry.fabkind.svc.cluster.local:5000/hyperledger/fabric-ccenv:2.5",
+		"localhost:5001/x/y:1":                 "registry.fabkind.svc.cluster.local:5000/x/y:1",
+	} {
+		if got := top.RegistryRef(in); got != want {
+			t.Errorf("RegistryRef(%s) = %s, want %s", in, got, want)
+		}
+	}
+}

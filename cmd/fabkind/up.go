@@ -52,13 +52,13 @@ is idempotent: run up again to converge, or to resume after an interrupt.`,
 			if top.Images == network.ImagesLocal && top.Cluster.Kind != nil {
 				steps = append(steps, deploy.Step{Name: "Images loaded into the nodes", Run: func(ctx2 ctxT) error {
 					return c.LoadImages(ctx2, engine.Save, set[images.RolePeer], set[images.RoleOrderer],
-						set[images.RoleCA], set[images.RoleTools], set[images.RoleDinD])
+						set[images.RoleCA], set[images.RoleTools], set[images.RoleDinD], set[images.RoleRegistry])
 				}})
 			}
 			if err := deploy.RunSteps(ctx, out, steps); err != nil {
 				return err
 			}
-			n := &deploy.Network{Topology: top, Cluster: c, Images: set, StateDir: stateDir, Out: out}
+			n := &deploy.Network{Topology: top, Cluster: c, Images: set, StateDir: stateDir, Out: out, Engine: engine}
 			if err := deploy.RunSteps(ctx, out, n.Steps()); err != nil {
 				return fmt.Errorf("%w\nRerun `fabkind up` to resume; `fabkind down` removes what was made", err)
 			}
