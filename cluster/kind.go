@@ -26,6 +26,9 @@ type Spec struct {
 	Name      string // kind cluster name; its nodes are <Name>-control-plane, <Name>-worker...
 	NodeImage string // a kind node image, e.g. one `fabkind images build` made
 	Workers   int    // worker nodes besides the control plane
+	// HostPorts are NodePorts also mapped on the host's 127.0.0.1 (same
+	// number), through the control-plane node.
+	HostPorts []int
 }
 
 // kubeletCgroupV1Patch lets the kubelet (Kubernetes >= 1.35) run on hosts
@@ -42,6 +45,10 @@ func KindConfig(s Spec) *v1alpha4.Cluster {
 		Name:                 s.Name,
 		Nodes:                []v1alpha4.Node{{Role: v1alpha4.ControlPlaneRole, Image: s.NodeImage}},
 		KubeadmConfigPatches: []string{kubeletCgroupV1Patch},
+	}
+	for _, p := range s.HostPorts {
+		cfg.Nodes[0].ExtraPortMappings = append(cfg.Nodes[0].ExtraPortMappings, v1alpha4.PortMapping{
+			ContainerPort: int32(p), HostPort: int32(p), ListenAddress: "127.0.0.1", Protocol: v1alpha4.PortMappingProtocolTCP})
 	}
 	for i := 0; i < s.Workers; i++ {
 		cfg.Nodes = append(cfg.Nodes, v1alpha4.Node{Role: v1alpha4.WorkerRole, Image: s.NodeImage})

@@ -28,3 +28,14 @@ func TestKindConfig(t *testing.T) {
 		t.Error("defaults must be filled (pod subnet for flannel)")
 	}
 }
+
+func TestKindConfigMapsHostPortsOnTheControlPlane(t *testing.T) {
+	cfg := KindConfig(Spec{Name: "fab", NodeImage: "img", Workers: 1, HostPorts: []int{30050, 30150}})
+	m := cfg.Nodes[0].ExtraPortMappings
+	if len(m) != 2 || m[0].ContainerPort != 30050 || m[0].HostPort != 30050 || m[0].ListenAddress != "127.0.0.1" {
+		t.Errorf("mappings %+v", m)
+	}
+	if len(cfg.Nodes[1].ExtraPortMappings) != 0 {
+		t.Error("workers map no ports")
+	}
+}

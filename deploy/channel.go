@@ -33,6 +33,9 @@ func (n *Network) orderers(ctx context.Context) error {
 		if err := Apply(ctx, n.Cluster.Client, svc, d.OrdererStatefulSet(o)); err != nil {
 			return err
 		}
+		if err := n.exposeNodes(ctx, o); err != nil {
+			return err
+		}
 	}
 	for _, o := range n.Topology.OrdererOrgs() {
 		if err := n.Cluster.WaitForStatefulSet(ctx, n.ns(), network.StatefulSetName(o, "orderer")); err != nil {
@@ -49,6 +52,9 @@ func (n *Network) peers(ctx context.Context) error {
 			corev1.ServicePort{Name: "grpc", Port: network.PortPeer},
 			corev1.ServicePort{Name: "operations", Port: network.PortOperations})
 		if err := Apply(ctx, n.Cluster.Client, svc, d.PeerStatefulSet(o)); err != nil {
+			return err
+		}
+		if err := n.exposeNodes(ctx, o); err != nil {
 			return err
 		}
 	}
@@ -331,4 +337,14 @@ func (n *Network) peerHeight(ctx context.Context, nd network.Node, channel strin
 		return 0, err
 	}
 	return info.Height, nil
+}
+
+// exposeNodes gives each of an organization's nodes its NodePort Service.
+func (n *Network) exposeNodes(ctx context.Context, o network.Organization) error {
+	for _, nd := range n.nodesOf(o) {
+		if err := Apply(ctx, n.Cluster.Client, n.deployment.ExposeService(nd)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
