@@ -16,7 +16,7 @@ import (
 
 // AdminSecret holds an organization's admin and client user identities
 // (for the host's tools), next to the nodes' Secret.
-func AdminSecret(o network.Organization) string { return o.Name + "-admin" }
+func AdminSecret(o network.Organization) string { return network.AdminSecretName(o) }
 
 // EnrollmentSecret keeps the enrollment secrets fabkind registered, so that
 // a rerun can enroll again instead of failing on "already registered".
@@ -173,7 +173,7 @@ func (n *Network) enrollOrg(ctx context.Context, o network.Organization) (*ident
 	if m.Client, err = enroll(o.Name+"-user", "client", []string{"localhost"}); err != nil {
 		return nil, err
 	}
-	data := map[string][]byte{"ca.pem": m.CACert}
+	data := map[string][]byte{"ca.pem": m.CACert, "msp-config.yaml": []byte(identity.NodeOUsConfig)}
 	for prefix, p := range map[string]*identity.Node{"admin": m.Admin, "user": m.Client} {
 		data[prefix+".cert.pem"], data[prefix+".key.pem"] = p.Sign.Cert, p.Sign.Key
 		data[prefix+".tls.crt"], data[prefix+".tls.key"] = p.TLS.Cert, p.TLS.Key
