@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"time"
@@ -86,6 +87,13 @@ func Create(ctx context.Context, s Spec, stateDir string, out io.Writer) (*Clust
 		if name == s.Name {
 			return nil, fmt.Errorf("a kind cluster named %q exists already; remove it with `kind delete cluster --name %s`", s.Name, s.Name)
 		}
+	}
+	for _, p := range s.HostPorts {
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+		if err != nil {
+			return nil, fmt.Errorf("host port %d is in use (another fabkind network? `fabkind down` it, or stop what listens there): %w", p, err)
+		}
+		l.Close()
 	}
 	if err := os.MkdirAll(stateDir, 0o700); err != nil {
 		return nil, err

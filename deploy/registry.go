@@ -15,6 +15,28 @@ import (
 	"github.com/fabkind/fabkind/network"
 )
 
+// startRegistry fills the network's registry while the next steps run:
+// pushing the chaincode images is the longest part of up and depends on
+// nothing but the namespace.
+func (n *Network) startRegistry(ctx context.Context) error {
+	n.registryDone = make(chan error, 1)
+	go func() { n.registryDone <- n.registry(ctx) }()
+	return nil
+}
+
+// waitRegistry waits for startRegistry's work.
+func (n *Network) waitRegistry(ctx context.Context) error {
+	if n.registryDone == nil {
+		return n.registry(ctx)
+	}
+	select {
+	case err := <-n.registryDone:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // registry runs the network's own registry and fills it, from the host's
 // engine through a port-forward, with the chaincode images every peer's
 // DinD daemon pulls when its pod starts (also after a pod is recreated).

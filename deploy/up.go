@@ -32,19 +32,21 @@ type Network struct {
 	Engine   *images.Engine // the host's engine: source of the local images
 	Out      io.Writer
 
-	deployment *network.Deployment
-	material   map[string]*identity.OrgMaterial // by organization name
+	deployment   *network.Deployment
+	material     map[string]*identity.OrgMaterial // by organization name
+	registryDone chan error
 }
 
 // Steps are the ordered steps of `up` after the cluster exists.
 func (n *Network) Steps() []Step {
 	return []Step{
 		{Name: "Namespace and network ID", Run: n.namespace},
+		{Name: "Chaincode images to the network's registry (in the background)", Run: n.startRegistry},
 		{Name: "Certificate authorities", Run: n.certificateAuthorities},
 		{Name: "Identities (enrolled through each CA)", Run: n.identities},
 		{Name: "Orderers (Raft)", Run: n.orderers},
 		{Name: "Channels (genesis block to every orderer)", Run: n.channels},
-		{Name: "Chaincode images in the network's registry", Run: n.registry},
+		{Name: "Chaincode images in the network's registry", Run: n.waitRegistry},
 		{Name: "Peers (with DinD sidecars)", Run: n.peers},
 		{Name: "Peers joined to their channels", Run: n.join},
 		{Name: "Anchor peers", Run: n.anchorPeers},

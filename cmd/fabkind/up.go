@@ -52,7 +52,7 @@ is idempotent: run up again to converge, or to resume after an interrupt.`,
 			if top.Images == network.ImagesLocal && top.Cluster.Kind != nil {
 				steps = append(steps, deploy.Step{Name: "Images loaded into the nodes", Run: func(ctx2 ctxT) error {
 					return c.LoadImages(ctx2, engine.Save, set[images.RolePeer], set[images.RoleOrderer],
-						set[images.RoleCA], set[images.RoleTools], set[images.RoleDinD], set[images.RoleRegistry])
+						set[images.RoleCA], set[images.RoleDinD], set[images.RoleRegistry])
 				}})
 			}
 			if err := deploy.RunSteps(ctx, out, steps); err != nil {
