@@ -32,3 +32,10 @@ func openNetwork(cmd *cobra.Command, f *upFlags) (*deploy.Network, error) {
 	n := &deploy.Network{Topology: top, Cluster: c, StateDir: stateDir, Out: cmd.OutOrStdout()}
 	return n, n.Load(cmd.Context())
 }
+
+func absOr(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
+}

@@ -25,7 +25,7 @@ func newRootCommand() *cobra.Command {
 	}
 	root.PersistentFlags().StringVar(&g.cacheDir, "cache-dir", defaultCacheDir(),
 		"where fabkind keeps built programs and build logs (env FABKIND_CACHE_DIR)")
-	root.AddCommand(newVersionCommand(), newImagesCommand(g), newUpCommand(g), newStatusCommand(g), newDownCommand(g))
+	root.AddCommand(newVersionCommand(), newImagesCommand(g), newUpCommand(g), newStatusCommand(g), newDownCommand(g), newExportCommand(g))
 	return root
 }
 
