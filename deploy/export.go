@@ -31,6 +31,7 @@ func (n *Network) Export(dir string) ([]string, error) {
 		"client/cert.pem":         m.Client.Sign.Cert,
 		"client/key.pem":          m.Client.Sign.Key,
 		"client/mspid":            []byte(org.MSPID),
+		"client/peer":             []byte(n.nodesOf(org)[0].Host()),
 		"connection-profile.yaml": nil,
 	}
 	profile, err := n.ConnectionProfile(org, filepath.Join(dir, "client", "keystore"))

@@ -18,8 +18,8 @@ func newExportCommand(g *globalFlags) *cobra.Command {
   connection-profile.yaml  peers and orderers at their host ports (127.0.0.1); TLS still checks
                            their cluster names, and the addresses discovery hands back are mapped
                            to the host ports (entityMatchers)
-  client/cert.pem, client/key.pem, client/mspid
-                           a client identity of the first peer organization (key 0600)
+  client/cert.pem, client/key.pem, client/mspid, client/peer
+                           a client identity of the first peer organization (key 0600) and one of its peers
 examples/height in this repository reads exactly these files.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -24,7 +24,7 @@ import (
 func main() {
 	dir := flag.String("export", "fabkind-export", "folder written by `fabkind export`")
 	channel := flag.String("channel", "mychannel", "channel to query")
-	peer := flag.String("peer", "", "peer to ask (a name from the profile's peers); default: any of the client's organization")
+	peer := flag.String("peer", "", "peer to ask (a name from the profile's peers); default: the one in client/peer")
 	flag.Parse()
 
 	read := func(rel string) []byte {
@@ -53,11 +53,12 @@ func main() {
 	if err != nil {
 		log.Fatalf("channel %s: %v", *channel, err)
 	}
-	var opts []ledger.RequestOption
-	if *peer != "" {
-		opts = append(opts, ledger.WithTargetEndpoints(*peer))
+	if *peer == "" {
+		*peer = strings.TrimSpace(string(read("client/peer")))
 	}
-	info, err := lc.QueryInfo(opts...)
+	// fabric-sdk-go v1.0.0's ledger client drops every discovered peer when
+	// choosing targets itself, so the peer is named (no discovery call then).
+	info, err := lc.QueryInfo(ledger.WithTargetEndpoints(*peer))
 	if err != nil {
 		log.Fatalf("querying %s: %v", *channel, err)
 	}
