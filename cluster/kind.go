@@ -30,6 +30,9 @@ type Spec struct {
 	// HostPorts are NodePorts also mapped on the host's 127.0.0.1 (same
 	// number), through the control-plane node.
 	HostPorts []int
+	// DockerSocket mounts the host's Docker socket into every node, for the
+	// legacy hostdocker chaincode runtime (peers then use the node's socket).
+	DockerSocket bool
 }
 
 // kubeletCgroupV1Patch lets the kubelet (Kubernetes >= 1.35) run on hosts
@@ -53,6 +56,12 @@ func KindConfig(s Spec) *v1alpha4.Cluster {
 	}
 	for i := 0; i < s.Workers; i++ {
 		cfg.Nodes = append(cfg.Nodes, v1alpha4.Node{Role: v1alpha4.WorkerRole, Image: s.NodeImage})
+	}
+	if s.DockerSocket {
+		for i := range cfg.Nodes {
+			cfg.Nodes[i].ExtraMounts = append(cfg.Nodes[i].ExtraMounts, v1alpha4.Mount{
+				HostPath: "/var/run/docker.sock", ContainerPath: "/var/run/docker.sock"})
+		}
 	}
 	v1alpha4.SetDefaultsCluster(cfg)
 	return cfg

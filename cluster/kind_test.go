@@ -39,3 +39,14 @@ func TestKindConfigMapsHostPortsOnTheControlPlane(t *testing.T) {
 		t.Error("workers map no ports")
 	}
 }
+
+func TestKindConfigMountsTheDockerSocketOnlyForHostDocker(t *testing.T) {
+	if m := KindConfig(Spec{Name: "a", NodeImage: "i", Workers: 1}).Nodes[1].ExtraMounts; len(m) != 0 {
+		t.Errorf("dind clusters mount nothing from the host: %v", m)
+	}
+	for _, n := range KindConfig(Spec{Name: "a", NodeImage: "i", Workers: 1, DockerSocket: true}).Nodes {
+		if len(n.ExtraMounts) != 1 || n.ExtraMounts[0].HostPath != "/var/run/docker.sock" {
+			t.Errorf("node %s mounts %v", n.Role, n.ExtraMounts)
+		}
+	}
+}

@@ -65,5 +65,6 @@ func ensureCluster(ctx context.Context, top *network.Topology, set images.Set, s
 	if err := writeCreated(stateDir, created{KindCluster: true, KindNetworkCreated: !kindNetworkExists(ctx, engine)}); err != nil {
 		return nil, err
 	}
-	return cluster.Create(ctx, cluster.Spec{Name: top.Name, NodeImage: set[images.RoleNode], Workers: top.Cluster.Kind.Workers, HostPorts: top.HostPorts()}, stateDir, out)
+	return cluster.Create(ctx, cluster.Spec{Name: top.Name, NodeImage: set[images.RoleNode], Workers: top.Cluster.Kind.Workers, HostPorts: top.HostPorts(),
+		DockerSocket: top.ChaincodeRuntime == network.RuntimeHostDocker}, stateDir, out)
 }

@@ -77,13 +77,41 @@ var _ = Describe("fabkind up", Label("network"), func() {
 		}
 	}, SpecTimeout(5*time.Minute))
 
-	It("gives every peer's DinD daemon the chaincode images, from no outside registry", func(ctx context.Context) {
-		for _, p := range top.Peers() {
-			out, stderr, err := c.Exec(ctx, top.Namespace(), p.Pod(), network.ContainerDinD, nil,
+	It("gives every peer's DinD daemon the chaincode images, from no outside registry, also after the pod is recreated", func(ctx context.Context) {
+		dindImages := func(pod string) string {
+			out, stderr, err := c.Exec(ctx, top.Namespace(), pod, network.ContainerDinD, nil,
 				"docker", "-H", "unix://"+network.DinDSocket, "images", "--format", "{{.Repository}}:{{.Tag}}")
 			Expect(err).NotTo(HaveOccurred(), stderr)
+			return out
+		}
+		for _, p := range top.Peers() {
+			out := dindImages(p.Pod())
 			Expect(out).To(ContainSubstring(net.Images[images.RoleCCEnv]), p.Pod())
 			Expect(out).To(ContainSubstring(net.Images[images.RoleBaseOS]), p.Pod())
 		}
-	}, SpecTimeout(2*time.Minute))
+		p := top.Peers()[0]
+		old, err := c.Client.CoreV1().Pods(top.Namespace()).Get(ctx, p.Pod(), metav1.GetOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		By("deleting " + p.Pod() + " and waiting for its StatefulSet to recreate it")
+		Expect(c.Client.CoreV1().Pods(top.Namespace()).Delete(ctx, p.Pod(), metav1.DeleteOptions{})).To(Succeed())
+		Eventually(func(g Gomega) {
+			pod, err := c.Client.CoreV1().Pods(top.Namespace()).Get(ctx, p.Pod(), metav1.GetOptions{})
+			g.Expect(err).NotTo(HaveOccurred())
+			g.Expect(pod.UID).NotTo(Equal(old.UID))
+		}).WithContext(ctx).WithTimeout(time.Minute).WithPolling(time.Second).Should(Succeed())
+		_, err = c.WaitForPod(ctx, top.Namespace(), p.Pod(), cluster.PodRunningAndReady)
+		Expect(err).NotTo(HaveOccurred())
+		out := dindImages(p.Pod())
+		Expect(out).To(ContainSubstring(net.Images[images.RoleCCEnv]))
+		Expect(out).To(ContainSubstring(net.Images[images.RoleBaseOS]))
+		By("the recreated peer catching up to the orderers' height")
+		Eventually(func(g Gomega) {
+			st, err := net.Status(ctx)
+			g.Expect(err).NotTo(HaveOccurred())
+			for _, h := range st.Heights {
+				g.Expect(h.Err).NotTo(HaveOccurred())
+				g.Expect(h.Height).To(Equal(st.Heights[0].Height), h.Node)
+			}
+		}).WithContext(ctx).WithTimeout(time.Minute).WithPolling(2 * time.Second).Should(Succeed())
+	}, SpecTimeout(5*time.Minute))
 })
