@@ -8,8 +8,6 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/tools/cache"
 	watchtools "k8s.io/client-go/tools/watch"
@@ -21,12 +19,7 @@ import (
 func (c *Cluster) WaitForNodesReady(ctx context.Context, want int, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	lw := &cache.ListWatch{
-		ListFunc: func(o metav1.ListOptions) (runtime.Object, error) { return c.Client.CoreV1().Nodes().List(ctx, o) },
-		WatchFunc: func(o metav1.ListOptions) (watch.Interface, error) {
-			return c.Client.CoreV1().Nodes().Watch(ctx, o)
-		},
-	}
+	lw := named(ctx, c.Client.CoreV1().Nodes(), "")
 	var notReady []string
 	check := func(store cache.Store) (bool, error) {
 		notReady = notReady[:0]
@@ -65,16 +58,7 @@ func nodeNotReady(n *corev1.Node) string {
 
 // WaitForNamespaceGone watches until a namespace no longer exists.
 func (c *Cluster) WaitForNamespaceGone(ctx context.Context, ns string) error {
-	lw := &cache.ListWatch{
-		ListFunc: func(o metav1.ListOptions) (runtime.Object, error) {
-			o.FieldSelector = "metadata.name=" + ns
-			return c.Client.CoreV1().Namespaces().List(ctx, o)
-		},
-		WatchFunc: func(o metav1.ListOptions) (watch.Interface, error) {
-			o.FieldSelector = "metadata.name=" + ns
-			return c.Client.CoreV1().Namespaces().Watch(ctx, o)
-		},
-	}
+	lw := named(ctx, c.Client.CoreV1().Namespaces(), ns)
 	_, err := watchtools.UntilWithSync(ctx, lw, &corev1.Namespace{}, func(store cache.Store) (bool, error) {
 		return len(store.List()) == 0, nil
 	}, func(ev watch.Event) (bool, error) { return ev.Type == watch.Deleted, nil })

@@ -9,8 +9,6 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/tools/cache"
@@ -21,16 +19,7 @@ import (
 // WaitForPod watches one pod until cond holds for it, returning the pod as
 // it was then. cond may return an error to stop early (a pod that failed).
 func (c *Cluster) WaitForPod(ctx context.Context, ns, name string, cond func(*corev1.Pod) (bool, error)) (*corev1.Pod, error) {
-	lw := &cache.ListWatch{
-		ListFunc: func(o metav1.ListOptions) (runtime.Object, error) {
-			o.FieldSelector = fields.OneTermEqualSelector("metadata.name", name).String()
-			return c.Client.CoreV1().Pods(ns).List(ctx, o)
-		},
-		WatchFunc: func(o metav1.ListOptions) (watch.Interface, error) {
-			o.FieldSelector = fields.OneTermEqualSelector("metadata.name", name).String()
-			return c.Client.CoreV1().Pods(ns).Watch(ctx, o)
-		},
-	}
+	lw := named(ctx, c.Client.CoreV1().Pods(ns), name)
 	var last *corev1.Pod
 	_, err := watchtools.UntilWithSync(ctx, lw, &corev1.Pod{}, nil, func(ev watch.Event) (bool, error) {
 		pod, ok := ev.Object.(*corev1.Pod)
@@ -51,16 +40,7 @@ func (c *Cluster) WaitForPod(ctx context.Context, ns, name string, cond func(*co
 
 // WaitForPodGone watches until the pod no longer exists.
 func (c *Cluster) WaitForPodGone(ctx context.Context, ns, name string) error {
-	lw := &cache.ListWatch{
-		ListFunc: func(o metav1.ListOptions) (runtime.Object, error) {
-			o.FieldSelector = fields.OneTermEqualSelector("metadata.name", name).String()
-			return c.Client.CoreV1().Pods(ns).List(ctx, o)
-		},
-		WatchFunc: func(o metav1.ListOptions) (watch.Interface, error) {
-			o.FieldSelector = fields.OneTermEqualSelector("metadata.name", name).String()
-			return c.Client.CoreV1().Pods(ns).Watch(ctx, o)
-		},
-	}
+	lw := named(ctx, c.Client.CoreV1().Pods(ns), name)
 	_, err := watchtools.UntilWithSync(ctx, lw, &corev1.Pod{}, func(store cache.Store) (bool, error) {
 		return len(store.List()) == 0, nil
 	}, func(ev watch.Event) (bool, error) { return ev.Type == watch.Deleted, nil })

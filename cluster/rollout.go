@@ -5,28 +5,14 @@ import (
 	"fmt"
 
 	appsv1 "k8s.io/api/apps/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
-	"k8s.io/client-go/tools/cache"
 	watchtools "k8s.io/client-go/tools/watch"
 )
 
 // WaitForDeployment watches a Deployment until its current generation has
 // every replica updated and ready.
 func (c *Cluster) WaitForDeployment(ctx context.Context, ns, name string) error {
-	api := c.Client.AppsV1().Deployments(ns)
-	lw := &cache.ListWatch{
-		ListFunc: func(o metav1.ListOptions) (runtime.Object, error) {
-			o.FieldSelector = fields.OneTermEqualSelector("metadata.name", name).String()
-			return api.List(ctx, o)
-		},
-		WatchFunc: func(o metav1.ListOptions) (watch.Interface, error) {
-			o.FieldSelector = fields.OneTermEqualSelector("metadata.name", name).String()
-			return api.Watch(ctx, o)
-		},
-	}
+	lw := named(ctx, c.Client.AppsV1().Deployments(ns), name)
 	var last string
 	_, err := watchtools.UntilWithSync(ctx, lw, &appsv1.Deployment{}, nil, func(ev watch.Event) (bool, error) {
 		d, ok := ev.Object.(*appsv1.Deployment)
@@ -50,17 +36,7 @@ func (c *Cluster) WaitForDeployment(ctx context.Context, ns, name string) error 
 // WaitForStatefulSet watches a StatefulSet until every replica of its
 // current revision is ready.
 func (c *Cluster) WaitForStatefulSet(ctx context.Context, ns, name string) error {
-	api := c.Client.AppsV1().StatefulSets(ns)
-	lw := &cache.ListWatch{
-		ListFunc: func(o metav1.ListOptions) (runtime.Object, error) {
-			o.FieldSelector = fields.OneTermEqualSelector("metadata.name", name).String()
-			return api.List(ctx, o)
-		},
-		WatchFunc: func(o metav1.ListOptions) (watch.Interface, error) {
-			o.FieldSelector = fields.OneTermEqualSelector("metadata.name", name).String()
-			return api.Watch(ctx, o)
-		},
-	}
+	lw := named(ctx, c.Client.AppsV1().StatefulSets(ns), name)
 	var last string
 	_, err := watchtools.UntilWithSync(ctx, lw, &appsv1.StatefulSet{}, nil, func(ev watch.Event) (bool, error) {
 		ss, ok := ev.Object.(*appsv1.StatefulSet)

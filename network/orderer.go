@@ -6,7 +6,6 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/utils/ptr"
 
@@ -25,12 +24,6 @@ const TLSRootsDir = "/var/hyperledger/tls-roots"
 // port, mutual TLS); there is no system channel.
 func (d *Deployment) OrdererStatefulSet(o Organization) *appsv1.StatefulSet {
 	t := d.Topology
-	labels := t.Labels(o, "orderer")
-	name := StatefulSetName(o, "orderer")
-	pods := make([]string, o.Orderers)
-	for i := range pods {
-		pods[i] = fmt.Sprintf("%s-%d", name, i)
-	}
 	ids := IdentitiesDir + "/$(" + FieldPodName + ")"
 	var roots string
 	for i, org := range t.OrdererOrgs() {
@@ -91,24 +84,12 @@ func (d *Deployment) OrdererStatefulSet(o Organization) *appsv1.StatefulSet {
 	spec := corev1.PodSpec{
 		Containers: []corev1.Container{container},
 		Volumes: []corev1.Volume{
-			{Name: VolumeIDs, VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
-				SecretName: IdentitySecret(o), Items: identityItems(pods), DefaultMode: ptr.To[int32](0o400)}}},
+			identitiesVolume(o, "orderer", o.Orderers),
 			{Name: "tls-roots", VolumeSource: corev1.VolumeSource{ConfigMap: &corev1.ConfigMapVolumeSource{
 				LocalObjectReference: corev1.LocalObjectReference{Name: TLSRootsConfigMap}}}},
 		},
 		EnableServiceLinks:            ptr.To(false),
 		TerminationGracePeriodSeconds: ptr.To[int64](20),
 	}
-	return &appsv1.StatefulSet{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "StatefulSet"},
-		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: t.Namespace(), Labels: labels},
-		Spec: appsv1.StatefulSetSpec{
-			Replicas:             ptr.To(int32(o.Orderers)),
-			ServiceName:          name,
-			PodManagementPolicy:  appsv1.ParallelPodManagement,
-			Selector:             &metav1.LabelSelector{MatchLabels: labels},
-			Template:             corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels}, Spec: spec},
-			VolumeClaimTemplates: []corev1.PersistentVolumeClaim{d.ledgerClaim()},
-		},
-	}
+	return d.statefulSet(o, "orderer", o.Orderers, spec)
 }

@@ -35,19 +35,9 @@ type Deployment struct {
 // container that keeps running) that only the pod can reach.
 func (d *Deployment) PeerStatefulSet(o Organization) *appsv1.StatefulSet {
 	t := d.Topology
-	labels := t.Labels(o, "peer")
-	name := StatefulSetName(o, "peer")
-	pods := make([]string, o.Peers)
-	for i := range pods {
-		pods[i] = fmt.Sprintf("%s-%d", name, i)
-	}
 	spec := corev1.PodSpec{
-		Containers: []corev1.Container{d.peerContainer(o)},
-		Volumes: []corev1.Volume{{
-			Name: VolumeIDs,
-			VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
-				SecretName: IdentitySecret(o), Items: identityItems(pods), DefaultMode: ptr.To[int32](0o400)}},
-		}},
+		Containers:                    []corev1.Container{d.peerContainer(o)},
+		Volumes:                       []corev1.Volume{identitiesVolume(o, "peer", o.Peers)},
 		EnableServiceLinks:            ptr.To(false),
 		TerminationGracePeriodSeconds: ptr.To[int64](20),
 	}
@@ -61,18 +51,7 @@ func (d *Deployment) PeerStatefulSet(o Organization) *appsv1.StatefulSet {
 		spec.Volumes = append(spec.Volumes, corev1.Volume{Name: VolumeDinDSock, VolumeSource: corev1.VolumeSource{
 			HostPath: &corev1.HostPathVolumeSource{Path: HostDockerSock, Type: ptr.To(corev1.HostPathSocket)}}})
 	}
-	return &appsv1.StatefulSet{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "StatefulSet"},
-		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: t.Namespace(), Labels: labels},
-		Spec: appsv1.StatefulSetSpec{
-			Replicas:             ptr.To(int32(o.Peers)),
-			ServiceName:          name,
-			PodManagementPolicy:  appsv1.ParallelPodManagement,
-			Selector:             &metav1.LabelSelector{MatchLabels: labels},
-			Template:             corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels}, Spec: spec},
-			VolumeClaimTemplates: []corev1.PersistentVolumeClaim{d.ledgerClaim()},
-		},
-	}
+	return d.statefulSet(o, "peer", o.Peers, spec)
 }
 
 func (d *Deployment) peerContainer(o Organization) corev1.Container {
@@ -209,6 +188,37 @@ func (d *Deployment) ledgerClaim() corev1.PersistentVolumeClaim {
 		pvc.Spec.StorageClassName = ptr.To(d.StorageClass)
 	}
 	return pvc
+}
+
+// statefulSet is the StatefulSet of an organization's nodes of one role:
+// stable pod names, parallel start, a ledger claim per pod.
+func (d *Deployment) statefulSet(o Organization, role string, replicas int, spec corev1.PodSpec) *appsv1.StatefulSet {
+	t := d.Topology
+	labels := t.Labels(o, role)
+	name := StatefulSetName(o, role)
+	return &appsv1.StatefulSet{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "StatefulSet"},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: t.Namespace(), Labels: labels},
+		Spec: appsv1.StatefulSetSpec{
+			Replicas:             ptr.To(int32(replicas)),
+			ServiceName:          name,
+			PodManagementPolicy:  appsv1.ParallelPodManagement,
+			Selector:             &metav1.LabelSelector{MatchLabels: labels},
+			Template:             corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels}, Spec: spec},
+			VolumeClaimTemplates: []corev1.PersistentVolumeClaim{d.ledgerClaim()},
+		},
+	}
+}
+
+// identitiesVolume mounts the org's identity Secret, each pod's material
+// under its own name (owner-read only).
+func identitiesVolume(o Organization, role string, replicas int) corev1.Volume {
+	pods := make([]string, replicas)
+	for i := range pods {
+		pods[i] = fmt.Sprintf("%s-%d", StatefulSetName(o, role), i)
+	}
+	return corev1.Volume{Name: VolumeIDs, VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
+		SecretName: IdentitySecret(o), Items: identityItems(pods), DefaultMode: ptr.To[int32](0o400)}}}
 }
 
 // identityItems maps an identity Secret's flat keys to the MSP and TLS
