@@ -7,7 +7,7 @@ LDFLAGS := -X github.com/fabkind/fabkind/internal/buildinfo.Version=$(VERSION)
 JOBS ?= 3
 ARTIFACTS ?= $(CURDIR)/_artifacts
 
-.PHONY: all build test vet fmt docker images images-list e2e clean
+.PHONY: all build test vet fmt docker images images-list e2e bench bench-cold clean
 
 all: build
 
@@ -34,6 +34,12 @@ e2e: build docker images ## end-to-end scenarios on real kind clusters (Ginkgo)
 	mkdir -p $(ARTIFACTS)
 	FABKIND_ARTIFACTS=$(ARTIFACTS) $(GO) tool ginkgo -v --tags e2e --timeout 60m \
 		--junit-report junit.xml --output-dir $(ARTIFACTS) $(GINKGO_FLAGS) ./scenarios/...
+
+bench: build docker ## figures: images with nothing to do, up from nothing, up again, status, down
+	hack/bench.sh
+
+bench-cold: ## the cold image build (removes every fabkind.local image first)
+	hack/cold-build.sh
 
 clean:
 	rm -rf bin $(ARTIFACTS)
