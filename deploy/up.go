@@ -47,7 +47,7 @@ func (n *Network) Steps() []Step {
 		{Name: "Orderers (Raft)", Run: n.orderers},
 		{Name: "Channels (genesis block to every orderer)", Run: n.channels},
 		{Name: "Chaincode images in the network's registry", Run: n.waitRegistry},
-		{Name: "Peers (with DinD sidecars)", Run: n.peers},
+		{Name: "Peers", Run: n.peers},
 		{Name: "Peers joined to their channels", Run: n.join},
 		{Name: "Anchor peers", Run: n.anchorPeers},
 		{Name: "Every peer at the orderers' height", Run: n.heights},
@@ -70,7 +70,8 @@ func (n *Network) namespace(ctx context.Context) error {
 		return err
 	}
 	n.deployment = &network.Deployment{Topology: t, Images: n.Images, NetworkID: id,
-		ChaincodeImagesInRegistry: t.Images == network.ImagesLocal}
+		// hostdocker peers use the node's (the host's) engine, which has the local images.
+		ChaincodeImagesInRegistry: t.Images == network.ImagesLocal && t.ChaincodeRuntime == network.RuntimeDinD}
 	if t.Cluster.Existing != nil {
 		n.deployment.StorageClass = t.Cluster.Existing.StorageClass
 	}
