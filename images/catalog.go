@@ -247,10 +247,8 @@ var Catalog = []Recipe{
 		From: "debian-ccenv",
 		Env: []string{"PATH=/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
 			"GOTOOLCHAIN=local", "GOFLAGS=-buildvcs=false"},
-		Copy: []Copy{{Module: &toolchainModule, Dest: "/usr/local/go/"}},
-		Run: append(append([]string{
-			"chmod -R a+rX /usr/local/go && chmod 0755 /usr/local/go/bin/* /usr/local/go/pkg/tool/*/*",
-			"go version"}, chaincodeUser...),
+		Copy: []Copy{{Module: &toolchainModule, Dest: "/usr/local/go/", Executable: []string{"bin/*", "pkg/tool/*/*"}}},
+		Run: append(append([]string{"go version"}, chaincodeUser...),
 			"mkdir -p /chaincode/input /chaincode/output && chown -R chaincode:chaincode /chaincode"),
 		User: "chaincode"},
 	{Name: "fabric-baseos", Role: RoleBaseOS, Version: FabricVersion, Doc: "Fabric chaincode runtime base",

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -168,7 +169,14 @@ func writeContext(w io.Writer, r Recipe, dockerfile string, src contextSource) e
 			sort.Strings(paths)
 			for _, p := range paths {
 				rel, _ := filepath.Rel(root, p)
-				if err := addPath(prefix+filepath.ToSlash(rel), mode(0o644), p); err != nil {
+				rel = filepath.ToSlash(rel)
+				m := mode(0o644)
+				for _, pattern := range c.Executable {
+					if ok, _ := path.Match(pattern, rel); ok {
+						m = 0o755
+					}
+				}
+				if err := addPath(prefix+rel, m, p); err != nil {
 					return err
 				}
 			}

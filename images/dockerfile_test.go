@@ -49,7 +49,7 @@ func TestWriteContextLaysOutEveryCopy(t *testing.T) {
 	r := Recipe{Name: "app", Copy: []Copy{
 		{Go: "tools", Dest: "/usr/bin/"},
 		{Go: "tools", Programs: []string{"other"}, Dest: "/opt/renamed"},
-		{Module: &m, Path: "conf/", Dest: "/etc/app/"},
+		{Module: &m, Path: "conf/", Dest: "/etc/app/", Executable: []string{"sub/*"}},
 		{Module: &m, Path: "conf/a.yaml", Dest: "/etc/a.yaml"},
 		{File: "x/entry", Dest: "/entry", Mode: 0o755},
 		{Content: "v1.37.2", Dest: "/kind/version"},
@@ -90,8 +90,8 @@ func TestWriteContextLaysOutEveryCopy(t *testing.T) {
 	if len(got) != len(want) {
 		t.Errorf("context has %d files, want %d: %v", len(got), len(want), got)
 	}
-	if modes["0/tool"] != 0o755 || modes["4/entry"] != 0o755 || modes["2/a.yaml"] != 0o644 {
-		t.Errorf("modes: tool %o entry %o a.yaml %o", modes["0/tool"], modes["4/entry"], modes["2/a.yaml"])
+	if modes["0/tool"] != 0o755 || modes["4/entry"] != 0o755 || modes["2/a.yaml"] != 0o644 || modes["2/sub/b.yaml"] != 0o755 {
+		t.Errorf("modes: tool %o entry %o a.yaml %o sub/b.yaml %o", modes["0/tool"], modes["4/entry"], modes["2/a.yaml"], modes["2/sub/b.yaml"])
 	}
 }
 

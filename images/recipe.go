@@ -93,6 +93,10 @@ type Copy struct {
 	Content  string   `json:"content,omitempty"` // literal file content
 	Dest     string   `json:"dest"`              // absolute; ends in / for a folder
 	Mode     int64    `json:"mode,omitempty"`    // file mode; default 0644, programs 0755
+	// Executable lists path patterns (path.Match, relative to a copied
+	// folder) of files that get mode 0755 in the image, so no later RUN
+	// chmod has to copy them into another layer.
+	Executable []string `json:"executable,omitempty"`
 }
 
 // Node describes the extra assembly of a kind node image: component images
