@@ -62,6 +62,9 @@ func Collect(ctx context.Context, c *cluster.Cluster, dir string) error {
 		}
 		keep(os.WriteFile(filepath.Join(dir, "events.txt"), []byte(b.String()), 0o644))
 	}
+	if pods != nil {
+		keep(collectDinD(ctx, c, pods.Items, filepath.Join(dir, "dind")))
+	}
 	keep(c.CollectLogs(filepath.Join(dir, "kind")))
 	return firstErr
 }
@@ -76,4 +79,47 @@ func containerState(s corev1.ContainerStatus) string {
 		return fmt.Sprintf("terminated: exit %d %s", s.State.Terminated.ExitCode, s.State.Terminated.Reason)
 	}
 	return "unknown"
+}
+
+// collectDinD saves, for every running pod with a DinD sidecar, the inner
+// daemon's container list and each inner container's log.
+func collectDinD(ctx context.Context, c *cluster.Cluster, pods []corev1.Pod, dir string) error {
+	var firstErr error
+	for _, p := range pods {
+		if p.Status.Phase != corev1.PodRunning || !hasContainer(p, "dind") {
+			continue
+		}
+		docker := func(args ...string) (string, error) {
+			out, stderr, err := c.Exec(ctx, p.Namespace, p.Name, "dind", nil, append([]string{"docker", "-H", "unix:///var/run/dind/docker.sock"}, args...)...)
+			return out + stderr, err
+		}
+		base := filepath.Join(dir, p.Namespace+"_"+p.Name)
+		if err := os.MkdirAll(base, 0o755); err != nil {
+			return err
+		}
+		list, err := docker("ps", "-a", "--format", "{{.ID}}\t{{.Names}}\t{{.Image}}\t{{.Status}}")
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		_ = os.WriteFile(filepath.Join(base, "containers.txt"), []byte(list), 0o644)
+		for _, line := range strings.Split(strings.TrimSpace(list), "\n") {
+			id, rest, ok := strings.Cut(line, "\t")
+			if !ok {
+				continue
+			}
+			name, _, _ := strings.Cut(rest, "\t")
+			logs, _ := docker("logs", "--timestamps", id)
+			_ = os.WriteFile(filepath.Join(base, name+".log"), []byte(logs), 0o644)
+		}
+	}
+	return firstErr
+}
+
+func hasContainer(p corev1.Pod, name string) bool {
+	for _, c := range append(p.Spec.InitContainers, p.Spec.Containers...) {
+		if c.Name == name {
+			return true
+		}
+	}
+	return false
 }
