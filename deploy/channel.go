@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -25,41 +26,33 @@ func GenesisConfigMap(channel string) string { return "channel-" + channel + "-g
 
 func (n *Network) orderers(ctx context.Context) error {
 	d := n.deployment
-	for _, o := range n.Topology.OrdererOrgs() {
-		svc := d.HeadlessService(o, "orderer",
-			corev1.ServicePort{Name: "grpc", Port: network.PortOrderer},
-			corev1.ServicePort{Name: "admin", Port: network.PortOrdererAdmin},
-			corev1.ServicePort{Name: "operations", Port: network.PortOperations})
-		if err := Apply(ctx, n.Cluster.Client, svc, d.OrdererStatefulSet(o)); err != nil {
-			return err
-		}
-		if err := n.exposeNodes(ctx, o); err != nil {
-			return err
-		}
-	}
-	for _, o := range n.Topology.OrdererOrgs() {
-		if err := n.Cluster.WaitForStatefulSet(ctx, n.ns(), network.StatefulSetName(o, "orderer")); err != nil {
-			return err
-		}
-	}
-	return nil
+	return n.rollOut(ctx, n.Topology.OrdererOrgs(), "orderer", d.OrdererStatefulSet,
+		corev1.ServicePort{Name: "grpc", Port: network.PortOrderer},
+		corev1.ServicePort{Name: "admin", Port: network.PortOrdererAdmin},
+		corev1.ServicePort{Name: "operations", Port: network.PortOperations})
 }
 
 func (n *Network) peers(ctx context.Context) error {
 	d := n.deployment
-	for _, o := range n.Topology.PeerOrgs() {
-		svc := d.HeadlessService(o, "peer",
-			corev1.ServicePort{Name: "grpc", Port: network.PortPeer},
-			corev1.ServicePort{Name: "operations", Port: network.PortOperations})
-		if err := Apply(ctx, n.Cluster.Client, svc, d.PeerStatefulSet(o)); err != nil {
+	return n.rollOut(ctx, n.Topology.PeerOrgs(), "peer", d.PeerStatefulSet,
+		corev1.ServicePort{Name: "grpc", Port: network.PortPeer},
+		corev1.ServicePort{Name: "operations", Port: network.PortOperations})
+}
+
+// rollOut applies each organization's headless Service, StatefulSet and
+// per-node NodePort Services for one role, then waits for every StatefulSet.
+func (n *Network) rollOut(ctx context.Context, orgs []network.Organization, role string,
+	statefulSet func(network.Organization) *appsv1.StatefulSet, ports ...corev1.ServicePort) error {
+	for _, o := range orgs {
+		if err := Apply(ctx, n.Cluster.Client, n.deployment.HeadlessService(o, role, ports...), statefulSet(o)); err != nil {
 			return err
 		}
 		if err := n.exposeNodes(ctx, o); err != nil {
 			return err
 		}
 	}
-	for _, o := range n.Topology.PeerOrgs() {
-		if err := n.Cluster.WaitForStatefulSet(ctx, n.ns(), network.StatefulSetName(o, "peer")); err != nil {
+	for _, o := range orgs {
+		if err := n.Cluster.WaitForStatefulSet(ctx, n.ns(), network.StatefulSetName(o, role)); err != nil {
 			return err
 		}
 	}
