@@ -291,3 +291,15 @@ func (f *Factory) contextSource(ctx context.Context) contextSource {
 		module: func(m Module) (string, error) { return ModuleDir(ctx, m) },
 	}
 }
+
+// DefaultCacheDir is where the factory keeps built programs and step logs:
+// $FABKIND_CACHE_DIR, else the user's cache folder (~/.cache/fabkind).
+func DefaultCacheDir() string {
+	if d := os.Getenv("FABKIND_CACHE_DIR"); d != "" {
+		return d
+	}
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "fabkind")
+	}
+	return filepath.Join(os.TempDir(), "fabkind")
+}

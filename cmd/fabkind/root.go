@@ -2,12 +2,11 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"runtime"
 
 	"github.com/spf13/cobra"
 
+	"github.com/fabkind/fabkind/images"
 	"github.com/fabkind/fabkind/internal/buildinfo"
 )
 
@@ -23,20 +22,10 @@ func newRootCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.PersistentFlags().StringVar(&g.cacheDir, "cache-dir", defaultCacheDir(),
+	root.PersistentFlags().StringVar(&g.cacheDir, "cache-dir", images.DefaultCacheDir(),
 		"where fabkind keeps built programs and build logs (env FABKIND_CACHE_DIR)")
 	root.AddCommand(newVersionCommand(), newImagesCommand(g), newUpCommand(g), newStatusCommand(g), newDownCommand(g), newExportCommand(g))
 	return root
-}
-
-func defaultCacheDir() string {
-	if d := os.Getenv("FABKIND_CACHE_DIR"); d != "" {
-		return d
-	}
-	if d, err := os.UserCacheDir(); err == nil {
-		return filepath.Join(d, "fabkind")
-	}
-	return filepath.Join(os.TempDir(), "fabkind")
 }
 
 func newVersionCommand() *cobra.Command {

@@ -28,7 +28,7 @@ func LocalImages(ctx context.Context) (*Images, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := images.NewFactory(engine, CacheDir(), os.Stderr)
+	f := images.NewFactory(engine, images.DefaultCacheDir(), os.Stderr)
 	planner, err := f.NewPlanner(ctx)
 	if err != nil {
 		return nil, err
@@ -56,17 +56,6 @@ func (i *Images) Ref(name string) string {
 		panic("no image named " + name)
 	}
 	return it.Ref
-}
-
-// CacheDir is fabkind's cache, as the CLI finds it.
-func CacheDir() string {
-	if d := os.Getenv("FABKIND_CACHE_DIR"); d != "" {
-		return d
-	}
-	if d, err := os.UserCacheDir(); err == nil {
-		return filepath.Join(d, "fabkind")
-	}
-	return filepath.Join(os.TempDir(), "fabkind")
 }
 
 // ArtifactsDir is where failed specs leave what a human needs:
