@@ -14,10 +14,6 @@ import (
 	"github.com/fabkind/fabkind/network"
 )
 
-// AdminSecret holds an organization's admin and client user identities
-// (for the host's tools), next to the nodes' Secret.
-func AdminSecret(o network.Organization) string { return network.AdminSecretName(o) }
-
 // EnrollmentSecret keeps the enrollment secrets fabkind registered, so that
 // a rerun can enroll again instead of failing on "already registered".
 func EnrollmentSecret(o network.Organization) string { return o.Name + "-enrollment" }
@@ -76,7 +72,7 @@ func (n *Network) loadMaterial(ctx context.Context, o network.Organization) (*id
 	} else if err != nil {
 		return nil, err
 	}
-	adm, err := secrets.Get(ctx, AdminSecret(o), metav1.GetOptions{})
+	adm, err := secrets.Get(ctx, network.AdminSecretName(o), metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		return nil, nil
 	} else if err != nil {
@@ -180,7 +176,7 @@ func (n *Network) enrollOrg(ctx context.Context, o network.Organization) (*ident
 	}
 	err = Apply(ctx, c.Client,
 		n.secret(o, network.IdentitySecret(o), "identities", m.SecretData()),
-		n.secret(o, AdminSecret(o), "identities", data))
+		n.secret(o, network.AdminSecretName(o), "identities", data))
 	return m, err
 }
 

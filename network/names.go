@@ -120,6 +120,11 @@ func (t *Topology) CAHost(o Organization) string {
 // material of every peer or orderer), keyed per pod.
 func IdentitySecret(o Organization) string { return o.Name + "-identities" }
 
+// AdminSecretName holds an organization's admin and user identities
+// (keys admin.cert.pem, admin.key.pem, admin.tls.crt, admin.tls.key, the
+// same for user, ca.pem and msp-config.yaml).
+func AdminSecretName(o Organization) string { return o.Name + "-admin" }
+
 // Labels are the labels of an org's objects of one component.
 func (t *Topology) Labels(o Organization, component string) map[string]string {
 	return map[string]string{

@@ -8,11 +8,6 @@ import (
 	"github.com/fabkind/fabkind/images"
 )
 
-// AdminSecretName holds an organization's admin and user identities
-// (keys admin.cert.pem, admin.key.pem, admin.tls.crt, admin.tls.key, the
-// same for user, ca.pem and msp-config.yaml).
-func AdminSecretName(o Organization) string { return o.Name + "-admin" }
-
 // AdminMSPDir and AdminTLSDir are where AdminToolsPod mounts the admin.
 const (
 	AdminMSPDir = "/admin/msp"

@@ -17,16 +17,15 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/fabkind/fabkind/cluster"
+	"github.com/fabkind/fabkind/network"
 	"github.com/fabkind/fabkind/scenarios/internal/rig"
 )
-
-const dindSocket = "/var/run/dind/docker.sock"
 
 // dindPod is the peer pod's shape in miniature: a privileged DinD sidecar
 // whose daemon listens only on a unix socket in a pod-local folder, with
 // /var/lib/docker on an emptyDir, next to another container.
 func dindPod(name string) *corev1.Pod {
-	mounts := []corev1.VolumeMount{{Name: "dind-socket", MountPath: "/var/run/dind"}}
+	mounts := []corev1.VolumeMount{{Name: "dind-socket", MountPath: network.DinDSocketDir}}
 	return &corev1.Pod{
 		ObjectMeta: metav1.ObjectMeta{Name: name},
 		Spec: corev1.PodSpec{
@@ -37,11 +36,11 @@ func dindPod(name string) *corev1.Pod {
 				},
 				{
 					Name: "dind", Image: imgs.Ref("dind"), ImagePullPolicy: corev1.PullNever,
-					Env:             []corev1.EnvVar{{Name: "DIND_SOCKET", Value: dindSocket}},
+					Env:             []corev1.EnvVar{{Name: "DIND_SOCKET", Value: network.DinDSocket}},
 					SecurityContext: &corev1.SecurityContext{Privileged: ptr.To(true)},
 					VolumeMounts:    append(mounts, corev1.VolumeMount{Name: "docker-data", MountPath: "/var/lib/docker"}),
 					ReadinessProbe: &corev1.Probe{ProbeHandler: corev1.ProbeHandler{Exec: &corev1.ExecAction{
-						Command: []string{"test", "-e", "/var/run/dind/ready"}}}, PeriodSeconds: 1},
+						Command: []string{"test", "-e", network.DinDSocketDir + "/ready"}}}, PeriodSeconds: 1},
 				},
 			},
 			Volumes: []corev1.Volume{
@@ -72,7 +71,7 @@ var _ = Describe("DinD sidecar", Ordered, Label("images", "dind"), func() {
 		Expect(err).NotTo(HaveOccurred())
 		AddReportEntry("DinD pod ready", time.Since(started).Round(100*time.Millisecond).String())
 		docker := func(stdin io.Reader, args ...string) string {
-			out, stderr, err := c.Exec(ctx, ns, pod.Name, "dind", stdin, append([]string{"docker", "-H", "unix://" + dindSocket}, args...)...)
+			out, stderr, err := c.Exec(ctx, ns, pod.Name, "dind", stdin, append([]string{"docker", "-H", "unix://" + network.DinDSocket}, args...)...)
 			Expect(err).NotTo(HaveOccurred(), stderr)
 			return out
 		}
@@ -84,7 +83,7 @@ var _ = Describe("DinD sidecar", Ordered, Label("images", "dind"), func() {
 		Expect(err).To(HaveOccurred(), "dockerd must not listen on tcp 2375")
 		_, _, err = c.Exec(ctx, ns, pod.Name, "main", nil, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/2376")
 		Expect(err).To(HaveOccurred(), "dockerd must not listen on tcp 2376")
-		_, _, err = c.Exec(ctx, ns, pod.Name, "main", nil, "test", "-S", dindSocket)
+		_, _, err = c.Exec(ctx, ns, pod.Name, "main", nil, "test", "-S", network.DinDSocket)
 		Expect(err).NotTo(HaveOccurred(), "the socket is shared with the pod's other container")
 
 		By("loading the registry image into the inner daemon, with no registry")

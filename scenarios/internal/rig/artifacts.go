@@ -12,6 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/fabkind/fabkind/cluster"
+	"github.com/fabkind/fabkind/network"
 )
 
 // Collect saves, under dir, what a human needs to understand a failure on a
@@ -86,11 +87,11 @@ func containerState(s corev1.ContainerStatus) string {
 func collectDinD(ctx context.Context, c *cluster.Cluster, pods []corev1.Pod, dir string) error {
 	var firstErr error
 	for _, p := range pods {
-		if p.Status.Phase != corev1.PodRunning || !hasContainer(p, "dind") {
+		if p.Status.Phase != corev1.PodRunning || !hasContainer(p, network.ContainerDinD) {
 			continue
 		}
 		docker := func(args ...string) (string, error) {
-			out, stderr, err := c.Exec(ctx, p.Namespace, p.Name, "dind", nil, append([]string{"docker", "-H", "unix:///var/run/dind/docker.sock"}, args...)...)
+			out, stderr, err := c.Exec(ctx, p.Namespace, p.Name, network.ContainerDinD, nil, append([]string{"docker", "-H", "unix://" + network.DinDSocket}, args...)...)
 			return out + stderr, err
 		}
 		base := filepath.Join(dir, p.Namespace+"_"+p.Name)
