@@ -32,21 +32,22 @@ func NewEngine(ctx context.Context) (*Engine, error) {
 	return &Engine{c}, nil
 }
 
-// Tags lists the tags of a repository present in the engine.
-func (e *Engine) Tags(ctx context.Context, repository string) ([]string, error) {
-	list, err := e.ImageList(ctx, image.ListOptions{Filters: filters.NewArgs(filters.Arg("reference", repository+":*"))})
+// RegistryTags lists, by repository, the tags of every fabkind.local image
+// present in the engine, in one call.
+func (e *Engine) RegistryTags(ctx context.Context) (map[string][]string, error) {
+	list, err := e.ImageList(ctx, image.ListOptions{Filters: filters.NewArgs(filters.Arg("reference", Registry+"/*"))})
 	if err != nil {
 		return nil, err
 	}
-	var tags []string
+	out := map[string][]string{}
 	for _, img := range list {
 		for _, rt := range img.RepoTags {
-			if repo, tag, ok := strings.Cut(rt, ":"); ok && repo == repository {
-				tags = append(tags, tag)
+			if i := strings.LastIndex(rt, ":"); i > 0 {
+				out[rt[:i]] = append(out[rt[:i]], rt[i+1:])
 			}
 		}
 	}
-	return tags, nil
+	return out, nil
 }
 
 // Size returns an image's size in bytes, or 0 when it is absent.

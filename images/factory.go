@@ -26,6 +26,7 @@ type Factory struct {
 
 	refs   map[string]string // recipe name -> current ref
 	hasher *Hasher
+	tags   map[string][]string // repository -> tags, listed once by NewPlanner's inventory
 }
 
 // NewFactory returns a factory whose caches and logs live under cacheDir.
@@ -45,8 +46,17 @@ func (f *Factory) Inventory() Inventory { return factoryInventory{f} }
 
 type factoryInventory struct{ f *Factory }
 
+// Tags answers from one listing of every fabkind.local image per factory,
+// not one engine call per recipe.
 func (i factoryInventory) Tags(ctx context.Context, repo string) ([]string, error) {
-	return i.f.Engine.Tags(ctx, repo)
+	if i.f.tags == nil {
+		all, err := i.f.Engine.RegistryTags(ctx)
+		if err != nil {
+			return nil, err
+		}
+		i.f.tags = all
+	}
+	return i.f.tags[repo], nil
 }
 func (i factoryInventory) HasBinaries(g GoBuild, hash string) bool { return i.f.Go.Has(g, hash) }
 
