@@ -60,7 +60,7 @@ func newDownCommand(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			stateDir := filepath.Join(stateRoot(), top.Name)
+			stateDir := stateDirOf(top)
 			if e := top.Cluster.Existing; e != nil {
 				c, err := cluster.OpenContext(e.Kubeconfig, e.Context)
 				if err != nil {

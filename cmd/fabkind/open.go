@@ -19,7 +19,7 @@ func openNetwork(cmd *cobra.Command, f *upFlags) (*deploy.Network, error) {
 	if err != nil {
 		return nil, err
 	}
-	stateDir := filepath.Join(stateRoot(), top.Name)
+	stateDir := stateDirOf(top)
 	var c *cluster.Cluster
 	if e := top.Cluster.Existing; e != nil {
 		c, err = cluster.OpenContext(e.Kubeconfig, e.Context)

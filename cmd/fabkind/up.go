@@ -39,7 +39,7 @@ is idempotent: run up again to converge, or to resume after an interrupt.`,
 			if err != nil {
 				return err
 			}
-			stateDir := filepath.Join(stateRoot(), top.Name)
+			stateDir := stateDirOf(top)
 			set, engine, err := imageSet(cmd, g, top)
 			if err != nil {
 				return err
@@ -90,6 +90,10 @@ func loadTopology(f *upFlags) (*network.Topology, error) {
 	}
 	return top, nil
 }
+
+// stateDirOf is a network's host state folder (kubeconfig, admin and client
+// identities, what up made on the host).
+func stateDirOf(top *network.Topology) string { return filepath.Join(stateRoot(), top.Name) }
 
 // stateRoot is where fabkind keeps per-network host state (0700).
 func stateRoot() string {
